@@ -1,0 +1,3 @@
+from anjian.manage import main
+
+main()

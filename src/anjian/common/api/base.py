@@ -1,0 +1,120 @@
+"""The API framework: scoped viewsets, the error mapping, token login, and the common endpoints."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from knox.models import AuthToken
+from rest_framework import exceptions, permissions, serializers, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from anjian.accounts import checks
+from anjian.common.exceptions import DomainError
+
+
+# ---------------------------------------------------------------------------
+# Errors: Django ValidationError → 400 with field keys, DomainError → its status (409 …)
+# ---------------------------------------------------------------------------
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, DomainError):
+        response = Response({"detail": exc.message, "code": exc.code}, status=exc.status_code)
+        return response
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("未找到，或不在您的数据范围内。"))
+    return drf_exception_handler(exc, context)
+
+
+class ScopedViewSetMixin:
+    """Every list and detail starts from ``restrict()``; outside the scope is 404."""
+
+    scope_action = "view"
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user, self.scope_action)
+
+
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+# ---------------------------------------------------------------------------
+# Token login
+# ---------------------------------------------------------------------------
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})
+    otp = serializers.RegexField(r"^\d{6}$", required=False, help_text=_("须双因素认证的角色必填：6 位验证码"))
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expiry = serializers.DateTimeField()
+
+
+class TokenView(APIView):
+    """``POST /api/v1/auth/token/``: username + password (+ TOTP for the admin roles) → a token.
+
+    Goes through ``authenticate()``, so failures count toward the same lock-out as the login page
+    and are audited the same way.
+    """
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes: list = []
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenResponseSerializer,
+            400: OpenApiResponse(description="用户名或密码错误 / 缺少验证码"),
+            403: OpenApiResponse(description="须修改密码"),
+            429: OpenApiResponse(description="已锁定"),
+        },
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request):
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        django_request = request._request
+        user = authenticate(
+            django_request, username=data.validated_data["username"], password=data.validated_data["password"]
+        )
+        if getattr(django_request, "axes_locked_out", False):
+            return Response(
+                {"detail": _("登录失败次数过多，账号已被临时锁定。")}, status=status.HTTP_429_TOO_MANY_REQUESTS
+            )
+        if user is None:
+            raise exceptions.ValidationError({"non_field_errors": [_("用户名或密码不正确。")]})
+        if checks.otp_required(user):
+            from django_otp import match_token
+
+            token = data.validated_data.get("otp")
+            if not token or match_token(user, token) is None:
+                raise exceptions.ValidationError({"otp": [_("该角色须提供正确的双因素验证码。")]})
+        if checks.password_expired(user):
+            raise exceptions.PermissionDenied(_("密码已过期或为临时密码，请先在网页修改密码。"))
+        instance, token = AuthToken.objects.create(user)
+        from anjian.common import audit
+        from anjian.common.models import AuditAction
+
+        with audit.audit_context(actor=user, request_id=getattr(django_request, "id", ""), ip=_ip(django_request)):
+            audit.record(AuditAction.LOGIN, user, changes={"via": "api_token"})
+        return Response({"token": token, "expiry": instance.expiry})
+
+
+def _ip(request) -> str:
+    from anjian.common.middleware import client_ip
+
+    return client_ip(request)

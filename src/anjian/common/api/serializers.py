@@ -1,0 +1,73 @@
+from django.urls import reverse
+from rest_framework import serializers
+
+from anjian.common.models import Attachment, AuditEvent
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "seq",
+            "at",
+            "actor_id",
+            "actor_name",
+            "request_id",
+            "ip",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "changes",
+            "prev_hash",
+            "hash_alg",
+            "hash",
+        ]
+        read_only_fields = fields
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    object_type = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+    uploaded_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "object_type",
+            "object_id",
+            "original_name",
+            "kind",
+            "mime_type",
+            "size",
+            "sha256",
+            "captured_at",
+            "gps_lat",
+            "gps_lng",
+            "description",
+            "uploaded_by",
+            "created_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_object_type(self, obj) -> str:
+        return f"{obj.content_type.app_label}.{obj.content_type.model}"
+
+    def get_download_url(self, obj) -> str:
+        return reverse("common:attachment_download", args=[obj.pk])
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    object_type = serializers.RegexField(r"^[a-z_]+\.[a-z_]+$", help_text="app_label.model，如 orgs.orgunit")
+    object_id = serializers.CharField(max_length=64)
+    file = serializers.FileField()
+    description = serializers.CharField(max_length=200, required=False, default="")
+
+
+class RuleSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    description = serializers.CharField()
+    source = serializers.CharField()
+    input_schema = serializers.JSONField(source="schema")

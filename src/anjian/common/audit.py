@@ -1,0 +1,452 @@
+"""The tamper-evident audit chain (source (九) "执法全过程留痕和可回溯管理"; ARCHITECTURE §3).
+
+Every write of a domain record appends an ``AuditEvent`` inside the same transaction:
+
+    hash = H(prev_hash ‖ canonical_json(event without hash))
+
+canonical JSON = sorted keys, no whitespace, UTF-8, times as ISO-8601 in UTC with microseconds.
+H is SHA-256 by default, or SM3 (GM/T 0004-2012) when ``ANJIAN_AUDIT_HASH=sm3`` and the
+``cryptography`` build provides it; each event names its algorithm, so a chain can switch.
+
+Appending locks the one-row ``AuditChainHead`` (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite
+runs IMMEDIATE transactions, so writers are serialised before they read the head). A
+rolled-back business change therefore leaves no event, and concurrent writers cannot fork
+the chain. ``verify()`` streams the events in ``seq`` order in constant memory and names the
+first broken one; an anchor ``SEQ:HASH`` published outside the database catches a whole-table
+rewrite with recomputed hashes.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+from anjian.common.models.audit import GENESIS_HASH, AuditAction, AuditChainHead, AuditEvent
+
+SECRET = "***"  # noqa: S105 - the mask shown instead of a secret, not a secret
+SYSTEM_ACTOR_NAME = "系统"
+
+
+# ---------------------------------------------------------------------------
+# Who is acting: set per request by middleware, per command, per queue task
+# ---------------------------------------------------------------------------
+@dataclass
+class AuditContext:
+    """Who is acting and where from. ``request`` is resolved lazily so an API token user counts."""
+
+    actor: Any = None
+    actor_name: str = ""
+    request_id: str = ""
+    ip: str = ""
+    request: Any = None
+
+    def resolve_actor(self) -> tuple[int | None, str]:
+        actor = self.actor
+        if actor is None and self.request is not None:
+            actor = getattr(self.request, "user", None)
+        if actor is not None and getattr(actor, "is_authenticated", False):
+            return actor.pk, actor_display_name(actor)
+        return None, self.actor_name or SYSTEM_ACTOR_NAME
+
+
+_context: contextvars.ContextVar[AuditContext | None] = contextvars.ContextVar("anjian_audit_context", default=None)
+
+
+def actor_display_name(user) -> str:
+    real_name = getattr(user, "real_name", "") or ""
+    return f"{real_name}({user.get_username()})" if real_name else user.get_username()
+
+
+def current_context() -> AuditContext:
+    return _context.get() or AuditContext()
+
+
+@contextmanager
+def audit_context(
+    *, actor=None, actor_name: str = "", request_id: str = "", ip: str = "", request=None
+) -> Iterator[AuditContext]:
+    """Run a block as ``actor`` (a user) or a named system actor, e.g. a command or a queue task."""
+    ctx = AuditContext(
+        actor=actor, actor_name=actor_name, request_id=request_id or uuid.uuid4().hex, ip=ip or "", request=request
+    )
+    token = _context.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _context.reset(token)
+
+
+# ---------------------------------------------------------------------------
+# Canonical form and hashing
+# ---------------------------------------------------------------------------
+def to_jsonable(value: Any) -> Any:
+    """Turn a field value into JSON that reads back identically from SQLite and PostgreSQL (jsonb)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = value.astimezone(dt.UTC)
+        return value.isoformat(timespec="microseconds")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal | uuid.UUID | dt.timedelta):
+        return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).hex()
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [to_jsonable(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
+    return str(value)
+
+
+def canonical_json(data: dict) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _iso_utc(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def event_payload(event: AuditEvent) -> dict:
+    """Every column but ``hash`` (and the database id, which is not part of the record)."""
+    return {
+        "seq": event.seq,
+        "at": _iso_utc(event.at),
+        "actor_id": event.actor_id,
+        "actor_name": event.actor_name,
+        "request_id": event.request_id,
+        "ip": event.ip,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "changes": event.changes,
+        "prev_hash": event.prev_hash,
+        "hash_alg": event.hash_alg,
+    }
+
+
+def _hasher(alg: str):
+    if alg == "sha256":
+        return hashlib.sha256()
+    if alg == "sm3":
+        return _Sm3Hasher()
+    raise ValueError(f"unknown audit hash algorithm {alg!r}")
+
+
+class _Sm3Hasher:
+    """SM3 through ``cryptography`` (OpenSSL); raises a clear error where OpenSSL lacks it."""
+
+    def __init__(self) -> None:
+        try:
+            from cryptography.hazmat.primitives import hashes
+        except ImportError as exc:  # pragma: no cover - cryptography is a dependency of django-otp users
+            raise RuntimeError("SM3 needs the 'cryptography' package") from exc
+        self._h = hashes.Hash(hashes.SM3())
+
+    def update(self, data: bytes) -> None:
+        self._h.update(data)
+
+    def hexdigest(self) -> str:
+        return self._h.finalize().hex()
+
+
+def compute_hash(event: AuditEvent) -> str:
+    h = _hasher(event.hash_alg)
+    h.update(event.prev_hash.encode("ascii"))
+    h.update(canonical_json(event_payload(event)))
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# Appending
+# ---------------------------------------------------------------------------
+@dataclass
+class Entry:
+    """An event before it is placed on the chain."""
+
+    action: str
+    object_type: str = ""
+    object_id: str = ""
+    object_repr: str = ""
+    changes: dict = field(default_factory=dict)
+
+
+def object_type_of(model_or_instance) -> str:
+    return model_or_instance._meta.label_lower
+
+
+def entry_for(instance: models.Model, action: str, changes: dict | None = None) -> Entry:
+    return Entry(
+        action=action,
+        object_type=object_type_of(instance),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        changes=changes or {},
+    )
+
+
+def _lock_head(using: str) -> AuditChainHead:
+    head = AuditChainHead.objects.using(using).select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head
+    # First event ever (or a freshly flushed test database). An existing trail without a head is tampering.
+    if AuditEvent.objects.using(using).exists():
+        raise RuntimeError("审计链头缺失，但审计事件表非空：审计链可能被篡改。")
+    AuditChainHead.objects.using(using).get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
+    return AuditChainHead.objects.using(using).select_for_update().get(pk=1)
+
+
+def append(entries: Iterable[Entry], *, using: str = DEFAULT_DB_ALIAS) -> list[AuditEvent]:
+    """Place ``entries`` on the chain, in order, in the caller's transaction. Returns the saved events."""
+    entries = list(entries)
+    if not entries:
+        return []
+    ctx = current_context()
+    actor_id, actor_name = ctx.resolve_actor()
+    alg = settings.ANJIAN_AUDIT_HASH
+    now = timezone.now()
+    with transaction.atomic(using=using):
+        head = _lock_head(using)
+        seq, prev = head.seq, head.hash
+        events = []
+        for entry in entries:
+            seq += 1
+            event = AuditEvent(
+                seq=seq,
+                at=now,
+                actor_id=actor_id,
+                actor_name=actor_name[:150],
+                request_id=ctx.request_id[:64],
+                ip=(ctx.ip or "")[:45],
+                action=entry.action,
+                object_type=entry.object_type[:100],
+                object_id=str(entry.object_id)[:64],
+                object_repr=(entry.object_repr or "")[:200],
+                changes=to_jsonable(entry.changes),
+                prev_hash=prev,
+                hash_alg=alg,
+            )
+            event.hash = compute_hash(event)
+            prev = event.hash
+            events.append(event)
+        AuditEvent.objects.using(using).bulk_create(events, batch_size=500)
+        AuditChainHead.objects.using(using).filter(pk=1).update(seq=seq, hash=prev)
+    return events
+
+
+def record(
+    action: str,
+    instance: models.Model | None = None,
+    *,
+    changes: dict | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    using: str = DEFAULT_DB_ALIAS,
+) -> AuditEvent:
+    """Record one event: a change of ``instance``, or a non-record event (login, export …)."""
+    if instance is not None:
+        entry = entry_for(instance, action, changes)
+    else:
+        entry = Entry(action, object_type, str(object_id), object_repr, changes or {})
+    return append([entry], using=using)[0]
+
+
+def record_transition(
+    instance: models.Model, *, from_state: str, to_state: str, action: str, reason: str = "", **extra
+):
+    """A workflow step: which action moved the record from which state to which, and why."""
+    changes = {"transition": action, "from": from_state, "to": to_state, "reason": reason, **extra}
+    return record(AuditAction.TRANSITION, instance, changes=changes)
+
+
+# ---------------------------------------------------------------------------
+# Snapshots and diffs of model instances
+# ---------------------------------------------------------------------------
+def audited_fields(model) -> list[models.Field]:
+    exclude = set(getattr(model, "audit_exclude", ())) | {"updated_at"}
+    return [f for f in model._meta.concrete_fields if f.name not in exclude and f.attname not in exclude]
+
+
+def secret_fields(model) -> set[str]:
+    return set(getattr(model, "audit_secret", ()))
+
+
+def secret_marker(value) -> str:
+    """A secret (a password hash, an OTP key) is never recorded; a short digest of it shows that it changed."""
+    if not value:
+        return ""
+    return SECRET + hashlib.sha256(str(value).encode("utf-8")).hexdigest()[:12]
+
+
+def snapshot(instance: models.Model) -> dict:
+    secrets = secret_fields(type(instance))
+    return {
+        f.attname: (
+            secret_marker(f.value_from_object(instance))
+            if f.name in secrets
+            else to_jsonable(f.value_from_object(instance))
+        )
+        for f in audited_fields(type(instance))
+    }
+
+
+def snapshot_rows(model, rows: Iterable[dict]) -> dict[Any, dict]:
+    """Snapshots keyed by pk from ``.values(*attnames)`` rows (bulk paths)."""
+    secrets = {model._meta.get_field(name).attname for name in secret_fields(model)}
+    out = {}
+    for row in rows:
+        out[row["pk"]] = {
+            k: (secret_marker(v) if k in secrets else to_jsonable(v)) for k, v in row.items() if k != "pk"
+        }
+    return out
+
+
+def diff(before: dict, after: dict) -> dict:
+    """Field-level before/after of the fields that changed."""
+    changed = sorted(k for k in after if before.get(k) != after.get(k))
+    return {"before": {k: before.get(k) for k in changed}, "after": {k: after.get(k) for k in changed}}
+
+
+def fetch_snapshot(instance: models.Model, using: str) -> dict | None:
+    model = type(instance)
+    attnames = [f.attname for f in audited_fields(model)]
+    row = model._base_manager.using(using).filter(pk=instance.pk).values("pk", *attnames).first()
+    if row is None:
+        return None
+    return snapshot_rows(model, [row])[row["pk"]]
+
+
+# ---------------------------------------------------------------------------
+# Verification
+# ---------------------------------------------------------------------------
+@dataclass
+class VerifyResult:
+    ok: bool
+    checked: int
+    head_seq: int
+    head_hash: str
+    broken_seq: int | None = None
+    message: str = ""
+    anchor_found: bool | None = None
+
+
+def verify(*, anchor: tuple[int, str] | None = None, using: str = DEFAULT_DB_ALIAS, chunk: int = 5000) -> VerifyResult:
+    """Walk the chain in seq order and name the first entry that does not hold.
+
+    Checks, per event: seq is the previous seq + 1 (no gap, no insertion), prev_hash is the
+    previous event's hash, and hash recomputes. Then the chain head must match the last event,
+    and, when given, the anchor ``(seq, hash)`` must be on the chain.
+    """
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    checked = 0
+    anchor_found = None if anchor is None else False
+    fields = [f.attname for f in AuditEvent._meta.concrete_fields if f.attname != "id"]
+    last_seq = 0
+    while True:
+        rows = list(
+            AuditEvent.objects.using(using).filter(seq__gte=expected_seq).order_by("seq").values_list(*fields)[:chunk]
+        )
+        if not rows:
+            break
+        for values in rows:
+            event = AuditEvent(**dict(zip(fields, values, strict=True)))
+            if event.seq != expected_seq:
+                return VerifyResult(
+                    False,
+                    checked,
+                    last_seq,
+                    expected_prev,
+                    expected_seq,
+                    f"序号不连续：应为 {expected_seq}，实为 {event.seq}（有事件被删除或插入）",
+                )
+            if event.prev_hash != expected_prev:
+                return VerifyResult(
+                    False,
+                    checked,
+                    last_seq,
+                    expected_prev,
+                    event.seq,
+                    f"事件 #{event.seq} 的前一哈希与事件 #{event.seq - 1} 的哈希不符",
+                )
+            if compute_hash(event) != event.hash:
+                return VerifyResult(
+                    False,
+                    checked,
+                    last_seq,
+                    expected_prev,
+                    event.seq,
+                    f"事件 #{event.seq} 的哈希与内容不符（内容被改动）",
+                )
+            if anchor is not None and event.seq == anchor[0]:
+                if event.hash != anchor[1]:
+                    return VerifyResult(
+                        False,
+                        checked,
+                        last_seq,
+                        expected_prev,
+                        event.seq,
+                        f"事件 #{event.seq} 的哈希与公布的锚点不符（审计表可能被整体重写）",
+                        anchor_found=False,
+                    )
+                anchor_found = True
+            expected_prev = event.hash
+            last_seq = event.seq
+            expected_seq += 1
+            checked += 1
+    head = AuditChainHead.objects.using(using).filter(pk=1).first()
+    if head is not None and (head.seq != last_seq or head.hash != expected_prev):
+        return VerifyResult(
+            False,
+            checked,
+            last_seq,
+            expected_prev,
+            last_seq + 1 if head.seq > last_seq else last_seq,
+            f"链头记录为 #{head.seq}，但审计表最后一条为 #{last_seq}（末尾事件被删除或链头被改动）",
+        )
+    if head is None and checked:
+        return VerifyResult(False, checked, last_seq, expected_prev, None, "审计链头缺失")
+    if anchor is not None and not anchor_found:
+        return VerifyResult(
+            False,
+            checked,
+            last_seq,
+            expected_prev,
+            anchor[0],
+            f"锚点 #{anchor[0]} 不在审计链上（审计链比锚点短或被截断）",
+            anchor_found=False,
+        )
+    return VerifyResult(True, checked, last_seq, expected_prev, None, "审计链完整", anchor_found)
+
+
+def parse_anchor(text: str) -> tuple[int, str]:
+    seq, sep, digest = text.strip().partition(":")
+    if not sep or not seq.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise ValueError("锚点格式应为 SEQ:HASH，例如 1024:3f5a…（64 位小写十六进制）")
+    return int(seq), digest
+
+
+def head() -> tuple[int, str]:
+    row = AuditChainHead.objects.filter(pk=1).first()
+    return (row.seq, row.hash) if row else (0, GENESIS_HASH)

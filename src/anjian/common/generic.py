@@ -1,0 +1,181 @@
+"""Generic views every app declares its pages with (the NetBox way: a list view names its
+queryset, filterset and table and nothing else). Every one starts from ``restrict()``, so an
+object outside the user's scope is a 404 whatever id is sent."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, FormView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from anjian.common import exports
+from anjian.common.attachments import attach_action
+from anjian.common.exceptions import DomainError
+from anjian.common.models import Attachment, AuditEvent
+from anjian.orgs.scope import can, has_role
+
+
+def apply_validation_error(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form, on the field it names when the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class RoleRequiredMixin:
+    """Pages that belong to a role rather than to a scope (the admin roles' pages)."""
+
+    required_roles: tuple[str, ...] = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.required_roles and not has_role(request.user, *self.required_roles):
+            raise PermissionDenied(_("您的角色无权访问该页面"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ObjectListView(LoginRequiredMixin, RoleRequiredMixin, SingleTableMixin, FilterView):
+    """A scoped, filtered, paginated table with an Excel export of exactly what is shown."""
+
+    queryset = None
+    action = "view"
+    title = ""
+    template_name = "common/object_list.html"
+    paginate_by = 50
+    create_url = None
+    create_roles: tuple[str, ...] = ()
+    # [(header, attribute name or callable(obj))] for the Excel export; empty means no export.
+    export_columns: list = []
+    export_filename = "export"
+
+    def get_queryset(self):
+        if self.queryset is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs a queryset")
+        return self.queryset.all().restrict(self.request.user, self.action)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx" and self.export_columns:
+            filterset = self.get_filterset(self.get_filterset_class())
+            rows = filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
+            return exports.xlsx_response(
+                rows,
+                self.export_columns,
+                filename=self.export_filename,
+                actor=request.user,
+                object_type=self.get_queryset().model._meta.label_lower,
+                filters={k: v for k, v in request.GET.items() if k not in {"export", "page"}},
+                title=str(self.title),
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = self.title
+        ctx["create_url"] = (
+            self.create_url if (not self.create_roles or has_role(self.request.user, *self.create_roles)) else None
+        )
+        ctx["can_export"] = bool(self.export_columns)
+        table = ctx.get("table")
+        paginator = getattr(table, "paginator", None)
+        ctx["total"] = paginator.count if paginator is not None else len(getattr(table, "rows", []))
+        return ctx
+
+
+class ObjectDetailView(LoginRequiredMixin, DetailView):
+    """One object, with its attachments and its history from the audit trail."""
+
+    template_name = "common/object_detail.html"
+    action = "view"
+
+    def get_queryset(self):
+        return self.model._default_manager.all().restrict(self.request.user, self.action)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        obj = self.object
+        label = obj._meta.label_lower
+        ctx["history"] = AuditEvent.objects.filter(object_type=label, object_id=str(obj.pk)).order_by("-seq")[:100]
+        ctx["attachments"] = Attachment.objects.filter(
+            content_type__app_label=obj._meta.app_label, content_type__model=obj._meta.model_name, object_id=str(obj.pk)
+        )
+        ctx["can_change"] = can(self.request.user, "change", obj)
+        ctx["can_attach"] = can(self.request.user, attach_action(type(obj)), obj)
+        ctx["attachment_upload_url"] = reverse(
+            "common:attachment_upload", args=[obj._meta.app_label, obj._meta.model_name, obj.pk]
+        )
+        ctx["object_label"] = label
+        return ctx
+
+
+class ObjectEditView(LoginRequiredMixin, FormView):
+    """Create or edit through a service. The form carries the version it was rendered from, so an
+    edit from a stale page is refused (``ConcurrentEditError``) instead of silently overwriting."""
+
+    model = None
+    template_name = "common/object_edit.html"
+    title = ""
+
+    def get_object(self):
+        pk = self.kwargs.get("pk")
+        if pk is None:
+            return None
+        return get_object_or_404(self.model._default_manager.all().restrict(self.request.user, "change"), pk=pk)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = self.get_object()
+        self.check_create_permission()
+        return super().dispatch(request, *args, **kwargs)
+
+    def check_create_permission(self) -> None:
+        """Override: raise PermissionDenied when the user may not create one."""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.object
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = self.title
+        ctx["object"] = self.object
+        return ctx
+
+    def save(self, form):
+        """Call the service; return the saved object."""
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            obj = self.save(form)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+            return self.form_invalid(form)
+        except DomainError as exc:
+            messages.error(self.request, exc.message)
+            return self.form_invalid(form)
+        except PermissionDenied as exc:
+            messages.error(self.request, str(exc) or _("您无权进行该操作"))
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存"))
+        return HttpResponseRedirect(self.get_success_url(obj))
+
+    def get_success_url(self, obj):
+        return obj.get_absolute_url()
+
+
+def scoped_object_or_404(model, user, pk, action: str = "view"):
+    try:
+        return model._default_manager.all().restrict(user, action).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

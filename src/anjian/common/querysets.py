@@ -1,0 +1,85 @@
+"""The queryset every domain model uses: scope (``restrict``) and audited bulk writes.
+
+``QuerySet.update``, ``bulk_create`` and ``bulk_update`` send no model signals, so they are
+overridden here to write one audit event per row, in bulk, in the same transaction. ``delete``
+needs nothing: Django sends ``post_delete`` per row to models that have receivers.
+"""
+
+from django.db import models, transaction
+
+from anjian.common import audit
+from anjian.common.models.audit import AuditAction
+
+
+class AnjianQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        """Only the rows ``user`` may ``action``; everything else does not exist for it (404)."""
+        from anjian.orgs.scope import restrict_queryset
+
+        return restrict_queryset(self, user, action)
+
+    # -- audited bulk writes -------------------------------------------------
+    def _is_audited(self) -> bool:
+        return getattr(self.model, "audit_enabled", False)
+
+    def _attnames(self) -> list[str]:
+        return [f.attname for f in audit.audited_fields(self.model)]
+
+    def update(self, **kwargs):
+        if not self._is_audited():
+            return super().update(**kwargs)
+        attnames = self._attnames()
+        with transaction.atomic(using=self.db):
+            pks = list(self.select_for_update().values_list("pk", flat=True))
+            if not pks:
+                return 0
+            base = self.model._base_manager.using(self.db).filter(pk__in=pks)
+            before = audit.snapshot_rows(self.model, base.values("pk", *attnames))
+            count = super().update(**kwargs)
+            after_rows = list(base.values("pk", *attnames))
+            after = audit.snapshot_rows(self.model, after_rows)
+            reprs = {obj.pk: str(obj)[:200] for obj in base}
+            entries = []
+            for pk in pks:
+                changes = audit.diff(before.get(pk, {}), after.get(pk, {}))
+                if changes["after"]:
+                    entries.append(
+                        audit.Entry(
+                            AuditAction.UPDATE, audit.object_type_of(self.model), str(pk), reprs.get(pk, ""), changes
+                        )
+                    )
+            audit.append(entries, using=self.db)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        if not self._is_audited():
+            return super().bulk_create(objs, *args, **kwargs)
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            audit.append(
+                [audit.entry_for(obj, AuditAction.CREATE, {"after": audit.snapshot(obj)}) for obj in created],
+                using=self.db,
+            )
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if not self._is_audited():
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        objs = list(objs)
+        attnames = self._attnames()
+        with transaction.atomic(using=self.db):
+            base = self.model._base_manager.using(self.db).filter(pk__in=[o.pk for o in objs])
+            before = audit.snapshot_rows(self.model, base.select_for_update().values("pk", *attnames))
+            count = super().bulk_update(objs, fields, *args, **kwargs)
+            after = audit.snapshot_rows(self.model, base.values("pk", *attnames))
+            entries = []
+            for obj in objs:
+                changes = audit.diff(before.get(obj.pk, {}), after.get(obj.pk, {}))
+                if changes["after"]:
+                    entries.append(audit.entry_for(obj, AuditAction.UPDATE, changes))
+            audit.append(entries, using=self.db)
+        return count
+
+
+class AnjianManager(models.Manager.from_queryset(AnjianQuerySet)):
+    pass

@@ -1,0 +1,75 @@
+import json
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from anjian.common.audit import canonical_json
+
+register = template.Library()
+
+_SELECTS = {"select", "selectmultiple", "nullbooleanselect"}
+
+
+@register.filter
+def bs(field):
+    """Render a form field's widget with Bootstrap classes (and is-invalid when it has errors)."""
+    css = "form-select" if field.widget_type in _SELECTS else "form-control"
+    if field.errors:
+        css += " is-invalid"
+    existing = field.field.widget.attrs.get("class", "")
+    return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+
+
+@register.filter
+def pretty_changes(changes):
+    """Audit-event changes as readable lines: field: before → after."""
+    if not changes:
+        return ""
+    if isinstance(changes, dict) and ("before" in changes or "after" in changes):
+        before, after = changes.get("before") or {}, changes.get("after") or {}
+        keys = sorted(set(before) | set(after))
+        lines = []
+        for key in keys:
+            if key in before and key in after:
+                lines.append(
+                    format_html("<div><code>{}</code>: {} → {}</div>", key, _short(before[key]), _short(after[key]))
+                )
+            elif key in after:
+                lines.append(format_html("<div><code>{}</code>: {}</div>", key, _short(after[key])))
+            else:
+                lines.append(format_html("<div><code>{}</code>: {} → ∅</div>", key, _short(before[key])))
+        return mark_safe("".join(lines))  # noqa: S308 - every part is escaped by format_html
+    return format_html("<code class='small'>{}</code>", canonical_json(changes).decode()[:400])
+
+
+def _short(value) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+@register.simple_tag
+def object_label(obj):
+    return obj._meta.label_lower
+
+
+@register.filter(name="has_role")
+def has_role_filter(user, role: str) -> bool:
+    from anjian.orgs.scope import has_role
+
+    return has_role(user, role)
+
+
+@register.filter
+def changes_summary(changes) -> str:
+    """A one-line summary of an event's changes for table cells: the changed field names."""
+    if not changes:
+        return ""
+    if isinstance(changes, dict) and ("before" in changes or "after" in changes):
+        keys = sorted(set(changes.get("before") or {}) | set(changes.get("after") or {}))
+        shown = "、".join(keys[:3])
+        return f"{shown} 等 {len(keys)} 项" if len(keys) > 3 else shown
+    if isinstance(changes, dict):
+        keys = sorted(changes)
+        return "、".join(keys[:3]) + (" …" if len(keys) > 3 else "")
+    return "…"

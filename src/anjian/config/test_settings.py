@@ -1,0 +1,15 @@
+"""Settings for the test suite: the environment-driven settings with faster hashing and a synchronous queue."""
+
+import os
+
+os.environ.setdefault("ANJIAN_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
+os.environ.setdefault("ANJIAN_HTTPS", "false")
+os.environ.setdefault("ANJIAN_QUEUE_URL", "memory://")
+os.environ.setdefault("ANJIAN_QUEUE_IMMEDIATE", "true")
+
+from anjian.config.settings import *  # noqa: E402,F403
+
+# Hashing cost is not what the tests examine; MD5 keeps thousands of logins fast.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+WHITENOISE_USE_FINDERS = True

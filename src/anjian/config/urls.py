@@ -1,0 +1,43 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from knox import views as knox_views
+from rest_framework.routers import DefaultRouter
+
+from anjian.common import views as common_views
+from anjian.common.api.base import TokenView
+from anjian.common.api.views import AttachmentViewSet, AuditEventViewSet, RuleViewSet
+from anjian.orgs.api.views import OrgUnitViewSet, RoleAssignmentViewSet, UserViewSet
+from anjian.places.api.views import DivisionViewSet
+
+router = DefaultRouter()
+router.register("org-units", OrgUnitViewSet, basename="orgunit")
+router.register("users", UserViewSet, basename="user")
+router.register("role-assignments", RoleAssignmentViewSet, basename="roleassignment")
+router.register("divisions", DivisionViewSet, basename="division")
+router.register("audit-events", AuditEventViewSet, basename="auditevent")
+router.register("attachments", AttachmentViewSet, basename="attachment")
+router.register("rules", RuleViewSet, basename="rule")
+
+api_v1 = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/logout/", knox_views.LogoutView.as_view(), name="token_logout"),
+    path("", include(router.urls)),
+]
+
+admin.site.site_header = "安监 Anjian 后台"
+admin.site.site_title = "安监 Anjian"
+
+urlpatterns = [
+    path("", common_views.home, name="home"),
+    path("healthz", common_views.healthz, name="healthz"),
+    path("accounts/", include("anjian.accounts.urls")),
+    path("orgs/", include("anjian.orgs.urls")),
+    path("", include("anjian.common.urls")),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api_redoc"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+]

@@ -1,0 +1,80 @@
+from rest_framework import serializers
+
+from anjian.orgs.models import OrgUnit, RoleAssignment, User
+
+
+class OrgUnitSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    version = serializers.IntegerField(required=False, help_text="修改时必填：所读取记录的版本，用于并发冲突检测")
+
+    class Meta:
+        model = OrgUnit
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "kind",
+            "kind_display",
+            "parent",
+            "path",
+            "uscc",
+            "division",
+            "address",
+            "contact_person",
+            "contact_phone",
+            "is_sample",
+            "is_active",
+            "sort_order",
+            "version",
+        ]
+        read_only_fields = ["path"]
+        # Uniqueness is checked by the service inside its transaction, with a field-named error.
+        validators: list = []
+
+
+class UserSerializer(serializers.ModelSerializer):
+    phone = serializers.SerializerMethodField(help_text="脱敏显示，如 138****5678")
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default="")
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "real_name",
+            "unit",
+            "unit_name",
+            "phone",
+            "email",
+            "enforcement_cert_no",
+            "is_active",
+            "last_login",
+            "roles",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_phone(self, obj) -> str:
+        return obj.masked_phone
+
+    def get_roles(self, obj) -> list[str]:
+        return sorted({a.role for a in obj.role_assignments.all()})
+
+
+class UserWriteSerializer(serializers.ModelSerializer):
+    username = serializers.RegexField(r"^[A-Za-z0-9_.@-]{3,150}$", required=False)
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = User
+        fields = ["username", "real_name", "unit", "phone", "email", "enforcement_cert_no", "is_active", "version"]
+        validators: list = []
+        extra_kwargs = {"username": {"validators": []}}
+
+
+class RoleAssignmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RoleAssignment
+        fields = ["id", "user", "role", "unit", "scope", "note"]
+        validators: list = []

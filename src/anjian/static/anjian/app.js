@@ -1,0 +1,17 @@
+// Anjian — small behaviours shared by every page. Loaded with defer; no inline script (CSP).
+(function () {
+  "use strict";
+  // Ask before a destructive POST (buttons with data-confirm).
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    var message = button && button.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+    }
+  });
+  // htmx: show the server's message for a refused request instead of failing silently.
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    window.alert(xhr.responseText && xhr.responseText.length < 300 ? xhr.responseText : "请求失败（" + xhr.status + "）");
+  });
+})();

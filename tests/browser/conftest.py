@@ -1,0 +1,177 @@
+"""Browser tests: Playwright drives Debian's Chromium (headless) against a real server process.
+
+The server runs in a subprocess on a free localhost port, on its own database (a SQLite file, or
+a fresh PostgreSQL database when the suite runs on PostgreSQL), migrated and loaded with the
+demo data by the same commands a newcomer runs. Screenshots land in test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = os.environ.get("ANJIAN_CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "Browser#Test2026"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _anjian(env, *args, timeout=600):
+    result = subprocess.run(
+        [sys.executable, "-m", "anjian", *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"anjian {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def _pg_database(url: str) -> tuple[str, callable]:
+    import psycopg
+
+    name = f"anjian_browser_{uuid.uuid4().hex[:8]}"
+    base, _sep, _db = url.rpartition("/")
+    admin = f"{base}/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return f"{base}/{name}", drop
+
+
+@pytest.fixture(scope="session")
+def live_server_url(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium package")
+    work = tmp_path_factory.mktemp("browser-server")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    drop = None
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        env["DATABASE_URL"], drop = _pg_database(os.environ["DATABASE_URL"])
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{work / 'browser.sqlite3'}"
+    port = _free_port()
+    env.update(
+        ANJIAN_SECRET_KEY="browser-test-secret-key-0123456789-abcdefghijklmnop",
+        ANJIAN_HTTPS="false",
+        ANJIAN_DEBUG="false",
+        ANJIAN_ALLOWED_HOSTS="127.0.0.1,localhost",
+        ANJIAN_QUEUE_URL="memory://",
+        ANJIAN_QUEUE_IMMEDIATE="true",
+        ANJIAN_MEDIA_ROOT=str(work / "media"),
+        ANJIAN_STATIC_ROOT=str(work / "static"),
+        DJANGO_SETTINGS_MODULE="anjian.config.settings",
+    )
+    _anjian(env, "migrate", "--noinput")
+    _anjian(env, "collectstatic", "--noinput", "--verbosity", "0")
+    _anjian(env, "load_demo", "--password", PASSWORD)
+    log = open(work / "server.log", "w")  # noqa: SIM115 - closed at teardown
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "anjian.config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "4",
+            "--timeout",
+            "120",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2):  # noqa: S310 - our own http://127.0.0.1
+                break
+        except OSError:
+            if server.poll() is not None:
+                raise RuntimeError((work / "server.log").read_text()) from None
+            time.sleep(0.3)
+    else:
+        server.kill()
+        raise RuntimeError("server did not start:\n" + (work / "server.log").read_text())
+    yield url
+    server.terminate()
+    server.wait(timeout=20)
+    log.close()
+    if drop:
+        drop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def mobile_page(browser):
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, locale="zh-CN", is_mobile=True, has_touch=True
+    )
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def login(page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+
+
+def totp_now(secret_b32: str, steps_ahead: int = 0) -> str:
+    """The authenticator app's code. A code is accepted once; the device tolerates one step of
+    drift, so a second login in the same 30 s uses the next step's code."""
+    from django_otp.oath import TOTP
+
+    padded = secret_b32 + "=" * (-len(secret_b32) % 8)
+    totp = TOTP(base64.b32decode(padded))
+    totp.time = time.time() + 30 * steps_ahead
+    return f"{totp.token():06d}"
