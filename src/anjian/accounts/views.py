@@ -93,7 +93,10 @@ def otp(request):
                 device = TOTPDevice.objects.create(user=user, name=_("身份验证器"), confirmed=False)
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        allowed, _data = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", _("验证失败次数过多，请稍候几秒再试"))
+        elif device.verify_token(form.cleaned_data["token"]):
             with transaction.atomic():
                 if not device.confirmed:
                     device.confirmed = True
@@ -104,7 +107,8 @@ def otp(request):
             if nxt and url_has_allowed_host_and_scheme(nxt, {request.get_host()}, request.is_secure()):
                 return redirect(nxt)
             return redirect("home")
-        form.add_error("token", _("验证码不正确或已过期"))
+        else:
+            form.add_error("token", _("验证码不正确或已过期"))
     context = {"form": form, "enrol": confirmed is None, "title": _("双因素认证")}
     if confirmed is None:
         secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")

@@ -19,11 +19,11 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from anjian.common.models import Attachment, AttachmentKind
+from anjian.common.services import service
 from anjian.orgs.scope import allowed_roles, can
 
 # sniffed MIME type → (kind, extensions the file name may carry)
@@ -145,14 +145,14 @@ def attach_action(model) -> str:
     return "attach" if allowed_roles(model, "attach") else "change"
 
 
-@transaction.atomic
+@service
 def attachment_add(*, actor, target, uploaded_file, description: str = "") -> Attachment:
     if actor is not None and not can(actor, attach_action(type(target)), target):
         raise PermissionDenied(_("您无权为该记录上传附件"))
     name = PurePosixPath(uploaded_file.name or "file").name[:255]
     size = uploaded_file.size
     if size == 0:
-        raise ValidationError({"file": ValidationError(_("文件为空"), code="file_empty")})
+        raise ValidationError({"file": ValidationError(_("提交的是空文件"), code="file_empty")})
     if size > max_upload_bytes():
         raise ValidationError(
             {

@@ -25,7 +25,7 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -82,6 +82,22 @@ def audit_context(
     ctx = AuditContext(
         actor=actor, actor_name=actor_name, request_id=request_id or uuid.uuid4().hex, ip=ip or "", request=request
     )
+    token = _context.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _context.reset(token)
+
+
+@contextmanager
+def acting_as(actor) -> Iterator[AuditContext]:
+    """Inside a service: events name ``actor``, keeping the request id and IP of the surrounding context."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        yield current_context()
+        return
+    ctx = replace(current_context(), actor=actor)
+    if not ctx.request_id:
+        ctx.request_id = uuid.uuid4().hex
     token = _context.set(ctx)
     try:
         yield ctx
@@ -154,13 +170,11 @@ def _hasher(alg: str):
 
 
 class _Sm3Hasher:
-    """SM3 through ``cryptography`` (OpenSSL); raises a clear error where OpenSSL lacks it."""
+    """SM3 (GM/T 0004-2012, GB/T 32905-2016) through ``cryptography``'s bundled OpenSSL."""
 
     def __init__(self) -> None:
-        try:
-            from cryptography.hazmat.primitives import hashes
-        except ImportError as exc:  # pragma: no cover - cryptography is a dependency of django-otp users
-            raise RuntimeError("SM3 needs the 'cryptography' package") from exc
+        from cryptography.hazmat.primitives import hashes
+
         self._h = hashes.Hash(hashes.SM3())
 
     def update(self, data: bytes) -> None:

@@ -1,7 +1,8 @@
 """The queryset every domain model uses: scope (``restrict``) and audited bulk writes.
 
-``QuerySet.update``, ``bulk_create`` and ``bulk_update`` send no model signals, so they are
-overridden here to write one audit event per row, in bulk, in the same transaction. ``delete``
+``QuerySet.update`` and ``bulk_create`` send no model signals, so they are overridden here to
+write one audit event per row, in bulk, in the same transaction (``bulk_update`` is built on
+``update`` and so is covered too). ``delete``
 needs nothing: Django sends ``post_delete`` per row to models that have receivers.
 """
 
@@ -62,23 +63,7 @@ class AnjianQuerySet(models.QuerySet):
             )
         return created
 
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        if not self._is_audited():
-            return super().bulk_update(objs, fields, *args, **kwargs)
-        objs = list(objs)
-        attnames = self._attnames()
-        with transaction.atomic(using=self.db):
-            base = self.model._base_manager.using(self.db).filter(pk__in=[o.pk for o in objs])
-            before = audit.snapshot_rows(self.model, base.select_for_update().values("pk", *attnames))
-            count = super().bulk_update(objs, fields, *args, **kwargs)
-            after = audit.snapshot_rows(self.model, base.values("pk", *attnames))
-            entries = []
-            for obj in objs:
-                changes = audit.diff(before.get(obj.pk, {}), after.get(obj.pk, {}))
-                if changes["after"]:
-                    entries.append(audit.entry_for(obj, AuditAction.UPDATE, changes))
-            audit.append(entries, using=self.db)
-        return count
+    # bulk_update needs no override: Django implements it with update(), which records per row.
 
 
 class AnjianManager(models.Manager.from_queryset(AnjianQuerySet)):

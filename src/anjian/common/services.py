@@ -1,11 +1,25 @@
-"""Helpers every service uses: optimistic locking and the in-transaction scope check."""
+"""Helpers every service uses: the ``@service`` wrapper, optimistic locking, the in-transaction scope check."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db import models
+import functools
 
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from anjian.common import audit
 from anjian.common.exceptions import ConcurrentEditError, OutOfScope
+
+
+def service(func):
+    """A write service: one transaction, and every audit event inside it names the ``actor`` keyword."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with transaction.atomic(), audit.acting_as(kwargs.get("actor")):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def lock_for_update(instance: models.Model, expected_version: int | None):

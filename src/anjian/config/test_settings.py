@@ -1,6 +1,7 @@
 """Settings for the test suite: the environment-driven settings with faster hashing and a synchronous queue."""
 
 import os
+import tempfile
 
 os.environ.setdefault("ANJIAN_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
 os.environ.setdefault("ANJIAN_HTTPS", "false")
@@ -13,3 +14,6 @@ from anjian.config.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
+# Uploaded files of the test run go to a throwaway directory.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="anjian-test-media-")
+STATIC_ROOT = tempfile.mkdtemp(prefix="anjian-test-static-")

@@ -1,11 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from knox import views as knox_views
 from rest_framework.routers import DefaultRouter
 
 from anjian.common import views as common_views
-from anjian.common.api.base import TokenView
+from anjian.common.api.base import TokenLogoutView, TokenView
 from anjian.common.api.views import AttachmentViewSet, AuditEventViewSet, RuleViewSet
 from anjian.orgs.api.views import OrgUnitViewSet, RoleAssignmentViewSet, UserViewSet
 from anjian.places.api.views import DivisionViewSet
@@ -21,7 +20,7 @@ router.register("rules", RuleViewSet, basename="rule")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
-    path("auth/logout/", knox_views.LogoutView.as_view(), name="token_logout"),
+    path("auth/logout/", TokenLogoutView.as_view(), name="token_logout"),
     path("", include(router.urls)),
 ]
 

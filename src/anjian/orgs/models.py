@@ -74,6 +74,8 @@ class OrgUnit(AnjianModel):
                 errors["uscc"] = ValidationError(
                     _("统一社会信用代码%(reason)s"), code="invalid_uscc", params={"reason": reason}
                 )
+            elif OrgUnit.objects.filter(uscc=self.uscc).exclude(pk=self.pk).exists():
+                errors["uscc"] = ValidationError(_("该统一社会信用代码已被其他单位使用"), code="duplicate_uscc")
         if self.parent_id is None and self.kind != OrgUnitKind.COMMITTEE:
             errors["parent"] = ValidationError(_("只有委员会可以是顶层单位，请选择上级单位"), code="parent_required")
         if self.kind == OrgUnitKind.TOWN and self.division_id and self.division.level != "town":
@@ -87,6 +89,15 @@ class OrgUnit(AnjianModel):
 
 class ScopedUserManager(UserManager.from_queryset(AnjianQuerySet)):
     """Django's user manager with the scoped, audited queryset."""
+
+    # Django's managers hash the password without set_password(); record when it was set.
+    def create_user(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("password_changed_at", timezone.now())
+        return super().create_user(username, email, password, **extra_fields)
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("password_changed_at", timezone.now())
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AuditedMixin, AbstractUser):
@@ -161,7 +172,11 @@ class RoleAssignment(AnjianModel):
         verbose_name = _("角色授权")
         verbose_name_plural = _("角色授权")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "unit"], name="orgs_roleassignment_unique"),
+            models.UniqueConstraint(
+                fields=["user", "role", "unit"],
+                name="orgs_roleassignment_unique",
+                violation_error_message=_("该用户在该单位已有此角色"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,6 @@ import string
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from anjian.common import audit
 from anjian.common.exceptions import DomainError
 from anjian.common.models import AuditAction
-from anjian.common.services import apply_fields, ensure_in_scope, lock_for_update, save_validated
+from anjian.common.services import apply_fields, ensure_in_scope, lock_for_update, save_validated, service
 from anjian.orgs.choices import Role
 from anjian.orgs.models import OrgUnit, RoleAssignment, User
 from anjian.orgs.scope import can, has_role
@@ -53,7 +52,7 @@ def _set_path(unit: OrgUnit) -> None:
         unit.path = path
 
 
-@transaction.atomic
+@service
 def org_unit_create(*, actor, data: dict) -> OrgUnit:
     unit = OrgUnit()
     apply_fields(unit, data, ORG_UNIT_FIELDS)
@@ -70,7 +69,7 @@ def org_unit_create(*, actor, data: dict) -> OrgUnit:
     return unit
 
 
-@transaction.atomic
+@service
 def org_unit_update(*, actor, unit: OrgUnit, data: dict, version: int | None = None) -> OrgUnit:
     _require_change(actor, unit)
     unit = lock_for_update(unit, version)
@@ -107,7 +106,7 @@ def generate_password(length: int = 14) -> str:
     return "".join(chars)
 
 
-@transaction.atomic
+@service
 def user_create(*, actor, username: str, data: dict, password: str | None = None) -> tuple[User, str | None]:
     """Create a user. Without ``password`` a temporary one is generated and must be changed at first login."""
     user = User(username=username)
@@ -131,7 +130,7 @@ def user_create(*, actor, username: str, data: dict, password: str | None = None
     return user, temporary
 
 
-@transaction.atomic
+@service
 def user_update(*, actor, user: User, data: dict, version: int | None = None) -> User:
     _require_change(actor, user)
     user = lock_for_update(user, version)
@@ -142,7 +141,7 @@ def user_update(*, actor, user: User, data: dict, version: int | None = None) ->
     return user
 
 
-@transaction.atomic
+@service
 def user_reset_password(*, actor, user: User) -> str:
     """A new temporary password; the user must change it at next login."""
     _require_change(actor, user)
@@ -155,7 +154,7 @@ def user_reset_password(*, actor, user: User) -> str:
     return temporary
 
 
-@transaction.atomic
+@service
 def user_change_own_password(*, user: User, old_password: str, new_password: str) -> User:
     if not user.check_password(old_password):
         raise ValidationError({"old_password": ValidationError(_("原密码不正确"), code="password_incorrect")})
@@ -172,19 +171,19 @@ def user_change_own_password(*, user: User, old_password: str, new_password: str
     return user
 
 
+@service
 def user_unmask_phone(*, actor, user: User) -> str:
     """Show a full phone number to someone allowed to see it, and record that they looked."""
     if not can(actor, "unmask", user):
         raise PermissionDenied(_("您无权查看完整的个人信息"))
-    with transaction.atomic():
-        audit.record(AuditAction.UNMASK, user, changes={"field": "phone"})
+    audit.record(AuditAction.UNMASK, user, changes={"field": "phone"})
     return user.phone
 
 
 # ---------------------------------------------------------------------------
 # Role assignments (the security admin's work)
 # ---------------------------------------------------------------------------
-@transaction.atomic
+@service
 def role_grant(*, actor, user: User, role: str, unit: OrgUnit, scope: str, note: str = "") -> RoleAssignment:
     if actor is not None:
         if not has_role(actor, Role.SECADMIN):
@@ -198,7 +197,7 @@ def role_grant(*, actor, user: User, role: str, unit: OrgUnit, scope: str, note:
     return assignment
 
 
-@transaction.atomic
+@service
 def role_revoke(*, actor, assignment: RoleAssignment) -> None:
     if actor is not None:
         if not has_role(actor, Role.SECADMIN):

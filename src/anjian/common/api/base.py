@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.models import AuthToken
+from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -95,16 +96,20 @@ class TokenView(APIView):
             return Response(
                 {"detail": _("登录失败次数过多，账号已被临时锁定。")}, status=status.HTTP_429_TOO_MANY_REQUESTS
             )
+        # Failures are returned, not raised: a raised API error rolls the request's transaction back,
+        # and the failed attempt must stay recorded (lock-out counter and audit trail).
         if user is None:
-            raise exceptions.ValidationError({"non_field_errors": [_("用户名或密码不正确。")]})
+            return Response({"non_field_errors": [_("用户名或密码不正确。")]}, status=status.HTTP_400_BAD_REQUEST)
         if checks.otp_required(user):
             from django_otp import match_token
 
             token = data.validated_data.get("otp")
             if not token or match_token(user, token) is None:
-                raise exceptions.ValidationError({"otp": [_("该角色须提供正确的双因素验证码。")]})
+                return Response({"otp": [_("该角色须提供正确的双因素验证码。")]}, status=status.HTTP_400_BAD_REQUEST)
         if checks.password_expired(user):
-            raise exceptions.PermissionDenied(_("密码已过期或为临时密码，请先在网页修改密码。"))
+            return Response(
+                {"detail": _("密码已过期或为临时密码，请先在网页修改密码。")}, status=status.HTTP_403_FORBIDDEN
+            )
         instance, token = AuthToken.objects.create(user)
         from anjian.common import audit
         from anjian.common.models import AuditAction
@@ -118,3 +123,11 @@ def _ip(request) -> str:
     from anjian.common.middleware import client_ip
 
     return client_ip(request)
+
+
+class TokenLogoutView(KnoxLogoutView):
+    """``POST /api/v1/auth/logout/``: revoke the token the request was made with."""
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def post(self, request, format=None):  # noqa: A002 - knox's signature
+        return super().post(request, format)

@@ -63,7 +63,7 @@ class AttachmentUploadSerializer(serializers.Serializer):
     object_type = serializers.RegexField(r"^[a-z_]+\.[a-z_]+$", help_text="app_label.model，如 orgs.orgunit")
     object_id = serializers.CharField(max_length=64)
     file = serializers.FileField()
-    description = serializers.CharField(max_length=200, required=False, default="")
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class RuleSerializer(serializers.Serializer):

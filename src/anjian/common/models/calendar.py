@@ -15,9 +15,9 @@ class CalendarYear(AnjianModel):
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
     notice = models.CharField(_("依据通知"), max_length=100, help_text=_("例如：国办发明电〔2025〕7号"))
     holidays = models.JSONField(
-        _("放假日期"), default=list, help_text=_("放假的日期（含周末以外的法定节假日及调休放假日）")
+        _("放假日期"), default=list, blank=True, help_text=_("放假的日期（含周末以外的法定节假日及调休放假日）")
     )
-    workdays = models.JSONField(_("调休上班日期"), default=list, help_text=_("周末调休上班的日期"))
+    workdays = models.JSONField(_("调休上班日期"), default=list, blank=True, help_text=_("周末调休上班的日期"))
 
     class Meta:
         ordering = ["-year"]

@@ -35,6 +35,8 @@ class OrgUnitSerializer(serializers.ModelSerializer):
 class UserSerializer(serializers.ModelSerializer):
     phone = serializers.SerializerMethodField(help_text="脱敏显示，如 138****5678")
     unit_name = serializers.CharField(source="unit.name", read_only=True, default="")
+    # Plain text: most accounts have no e-mail, and an empty string is not a valid "email" format.
+    email = serializers.CharField(read_only=True, help_text="电子邮箱（可为空）")
     roles = serializers.SerializerMethodField()
 
     class Meta:
