@@ -90,7 +90,7 @@ test-sqlite: install vendor
 
 # With CI=true a missing PostgreSQL fails the run; elsewhere it is reported and skipped.
 test-postgres: install vendor
-	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(ANJIAN_TEST_DATABASE_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	@if $(PY) -c "import psycopg; u='$(ANJIAN_TEST_DATABASE_URL)'; psycopg.connect(u.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "== tests on PostgreSQL ($(ANJIAN_TEST_DATABASE_URL)) =="; \
 	  DATABASE_URL='$(ANJIAN_TEST_DATABASE_URL)' $(VENV)/bin/pytest -q; \
 	elif [ "$${CI:-}" = "true" ]; then \
