@@ -94,6 +94,11 @@ class ObjectDetailView(LoginRequiredMixin, DetailView):
 
     template_name = "common/object_detail.html"
     action = "view"
+    # Only "object": a model named User would otherwise shadow the logged-in ``user`` in templates.
+    context_object_name = None
+
+    def get_context_object_name(self, obj):
+        return None
 
     def get_queryset(self):
         return self.model._default_manager.all().restrict(self.request.user, self.action)

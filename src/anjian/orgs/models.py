@@ -17,7 +17,7 @@ class OrgUnit(AnjianModel):
     with, and the enterprises and agencies it supervises or engages.
 
     Each district's committee is the root of its own subtree, so one installation can hold a
-    whole city. ``path`` ("/1/4/9/") is maintained by the services and makes "this unit and
+    whole city. ``path`` ("/00000001/00000004/") is maintained by the services and makes "this unit and
     everything below it" one indexed prefix match.
     """
 

@@ -44,9 +44,14 @@ def _require_change(actor, obj) -> None:
 # ---------------------------------------------------------------------------
 # Org units
 # ---------------------------------------------------------------------------
+def path_segment(pk: int) -> str:
+    # Zero-padded so that ordering by path is tree order (children right under their parent).
+    return f"{pk:08d}/"
+
+
 def _set_path(unit: OrgUnit) -> None:
     parent_path = unit.parent.path if unit.parent_id else "/"
-    path = f"{parent_path}{unit.pk}/"
+    path = f"{parent_path}{path_segment(unit.pk)}"
     if unit.path != path:
         OrgUnit._base_manager.filter(pk=unit.pk).update(path=path)  # derived, not audited
         unit.path = path

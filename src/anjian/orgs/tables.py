@@ -6,7 +6,7 @@ from anjian.orgs.models import OrgUnit, RoleAssignment, User
 
 
 class OrgUnitTable(tables.Table):
-    name = tables.Column(verbose_name=_("名称"), linkify=True, order_by=("path",))
+    name = tables.Column(verbose_name=_("名称"), order_by=("path",))
     kind = tables.Column(verbose_name=_("类型"))
     uscc = tables.Column(verbose_name=_("统一社会信用代码"))
     division = tables.Column(verbose_name=_("所在区划"))

@@ -30,6 +30,8 @@ def pretty_changes(changes):
         before, after = changes.get("before") or {}, changes.get("after") or {}
         keys = sorted(set(before) | set(after))
         lines = []
+        before = {k: _mask(k, v) for k, v in before.items()}
+        after = {k: _mask(k, v) for k, v in after.items()}
         for key in keys:
             if key in before and key in after:
                 lines.append(
@@ -41,6 +43,16 @@ def pretty_changes(changes):
                 lines.append(format_html("<div><code>{}</code>: {} → ∅</div>", key, _short(before[key])))
         return mark_safe("".join(lines))  # noqa: S308 - every part is escaped by format_html
     return format_html("<code class='small'>{}</code>", canonical_json(changes).decode()[:400])
+
+
+# Personal data shown masked wherever an audit event is displayed (the stored event keeps it).
+PERSONAL_FIELDS = frozenset({"phone", "contact_phone", "mobile", "id_number", "id_card"})
+
+
+def _mask(key: str, value):
+    if key in PERSONAL_FIELDS and isinstance(value, str) and value:
+        return value[:3] + "****" + value[-4:] if len(value) >= 7 else "****"
+    return value
 
 
 def _short(value) -> str:

@@ -72,6 +72,13 @@ class UserPageTests(AnjianTestCase):
         export = client.get(reverse("orgs:user_list"), {"export": "xlsx"})
         self.assertNotIn(b"13800010003", b"".join(export.streaming_content))
 
+    def test_the_history_panel_does_not_leak_the_masked_phone(self):
+        response = self.client_for(self.a.leader).get(reverse("orgs:user_detail", args=[self.a.safety_staff.pk]))
+        self.assertContains(response, "138****0003")
+        self.assertNotContains(response, "13800010003")
+        # The navbar still names the logged-in user, not the user whose page this is.
+        self.assertContains(response, 'data-testid="user-menu">王领导<')
+
     def test_unmasking_on_the_page_is_audited(self):
         client = self.client_for(self.a.leader)
         response = client.post(reverse("orgs:user_unmask_phone", args=[self.a.safety_staff.pk]))
