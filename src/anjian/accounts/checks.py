@@ -11,8 +11,16 @@ from anjian.orgs.scope import user_roles
 
 
 def otp_required(user, current: policy.Policy | None = None) -> bool:
+    """The policy's roles must pass TOTP; any other user who enrolled an authenticator must too."""
     current = current or policy.current()
-    return bool(user_roles(user) & current.otp_required_roles)
+    if user_roles(user) & current.otp_required_roles:
+        return True
+    cached = getattr(user, "_anjian_has_otp", None)
+    if cached is None:
+        from django_otp import user_has_device
+
+        cached = user._anjian_has_otp = user_has_device(user, confirmed=True)
+    return cached
 
 
 def password_expired(user, current: policy.Policy | None = None) -> bool:

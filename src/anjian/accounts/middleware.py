@@ -46,7 +46,7 @@ class SecurityPolicyMiddleware:
         request.session["_last_seen"] = now
         if path.startswith(OWN_CHECKS):
             return self.get_response(request)
-        if not path.startswith(OTP_OPEN) and checks.otp_required(user, current) and not checks.is_verified(user):
+        if not path.startswith(OTP_OPEN) and not checks.is_verified(user) and checks.otp_required(user, current):
             return redirect("accounts:otp")
         if not path.startswith(PASSWORD_OPEN) and checks.password_expired(user, current):
             messages.warning(request, _("您的密码已过期或为临时密码，请先修改密码。"))

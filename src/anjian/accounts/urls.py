@@ -13,4 +13,5 @@ urlpatterns = [
     path("security/policy/", views.security_policy, name="policy"),
     path("security/lockouts/", views.lockouts, name="lockouts"),
     path("security/unlock/", views.unlock, name="unlock"),
+    path("security/otp-reset/<int:user_id>/", views.otp_reset, name="otp_reset"),
 ]

@@ -83,6 +83,7 @@ def otp(request):
     """Verify the second factor; on first use, enrol an authenticator app (scan the QR code)."""
     user = request.user
     if checks.is_verified(user):
+        messages.info(request, _("您已通过双因素认证。"))
         return redirect("home")
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     device = confirmed
@@ -158,6 +159,22 @@ def _policy_defaults() -> dict:
         "session_idle_minutes": d.session_idle_minutes,
         "otp_required_roles": sorted(d.otp_required_roles),
     }
+
+
+@login_required
+@require_POST
+def otp_reset(request, user_id: int):
+    """A user lost the phone with the authenticator: remove their devices (audited); they enrol again."""
+    _require_secadmin(request)
+    from anjian.common.generic import scoped_object_or_404
+    from anjian.orgs.models import User
+
+    target = scoped_object_or_404(User, request.user, user_id)
+    with transaction.atomic():
+        for device in TOTPDevice.objects.filter(user=target):
+            device.delete()
+    messages.success(request, _("已重置 %(u)s 的双因素认证，其下次登录时重新绑定") % {"u": target})
+    return redirect(target.get_absolute_url())
 
 
 @login_required

@@ -248,3 +248,28 @@ class DeployCheckTests(SimpleTestCase):
             check=False,
         )
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+
+
+class VoluntarySecondFactorTests(AnjianTestCase):
+    def test_any_user_may_enrol_and_is_then_asked_at_every_login(self):
+        client = Client()
+        client.post(reverse("accounts:login"), {"username": "leader", "password": PASSWORD})
+        self.assertContains(client.get(reverse("accounts:otp")), "data:image/svg+xml")
+        device = TOTPDevice.objects.get(user=self.a.leader)
+        self.assertRedirects(client.post(reverse("accounts:otp"), {"token": totp_for(device)}), reverse("home"))
+        later = Client()
+        later.post(reverse("accounts:login"), {"username": "leader", "password": PASSWORD})
+        self.assertRedirects(later.get(reverse("home")), reverse("accounts:otp"))
+
+    def test_the_security_admin_resets_a_lost_authenticator(self):
+        TOTPDevice.objects.create(user=self.a.leader, name="app", confirmed=True)
+        response = self.client_for(self.a.secadmin).post(reverse("accounts:otp_reset", args=[self.a.leader.pk]))
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(TOTPDevice.objects.filter(user=self.a.leader).exists())
+        self.assertTrue(
+            AuditEvent.objects.filter(object_type="otp_totp.totpdevice", action=AuditAction.DELETE).exists()
+        )
+        self.assertEqual(
+            self.client_for(self.a.sysadmin).post(reverse("accounts:otp_reset", args=[self.a.leader.pk])).status_code,
+            403,
+        )
