@@ -24,6 +24,7 @@ from anjian.common.forms import AttachmentForm, CalendarYearForm
 from anjian.common.generic import ObjectListView, apply_validation_error
 from anjian.common.models import Attachment, AuditEvent, AuditVerification, CalendarYear
 from anjian.common.tables import AuditEventTable
+from anjian.common.todos import todos_for
 from anjian.orgs.choices import Role
 from anjian.orgs.scope import has_role, user_grants
 
@@ -40,6 +41,7 @@ def home(request):
         "assignments": assignments,
         "recent_events": recent,
         "has_roles": bool(grants),
+        "todos": todos_for(user),
     }
     if has_role(user, Role.AUDITADMIN):
         context["last_verification"] = AuditVerification.objects.first()
