@@ -233,8 +233,10 @@ def pg_admin_connection(url: str):
                 kwargs["dbname"] = dbname
             return psycopg.connect(url, **kwargs)
         except psycopg.Error as exc:
-            errors.append(f"{dbname or 'the database in the URL'}: {str(exc).strip()}")
-    raise ConnectionError("; ".join(errors))
+            errors.append((dbname or "the database in the URL", " ".join(str(exc).split())))
+    if len({message for _, message in errors}) == 1:  # e.g. connection refused: the same for every database
+        raise ConnectionError(errors[0][1])
+    raise ConnectionError("; ".join(f"{dbname}: {message}" for dbname, message in errors))
 
 
 def with_database(url: str, dbname: str) -> str:

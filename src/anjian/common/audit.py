@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
@@ -238,9 +238,11 @@ def append(entries: Iterable[Entry], *, using: str = DEFAULT_DB_ALIAS) -> list[A
     ctx = current_context()
     actor_id, actor_name = ctx.resolve_actor()
     alg = settings.ANJIAN_AUDIT_HASH
-    now = timezone.now()
-    with transaction.atomic(using=using):
+    # No savepoint: if appending fails, the caller's whole transaction must fail with it, so a
+    # business change can never commit without its event (a caught exception would allow that).
+    with transaction.atomic(using=using, savepoint=False):
         head = _lock_head(using)
+        now = timezone.now()  # taken under the lock, so event times follow seq order
         seq, prev = head.seq, head.hash
         events = []
         for entry in entries:
@@ -263,9 +265,24 @@ def append(entries: Iterable[Entry], *, using: str = DEFAULT_DB_ALIAS) -> list[A
             event.hash = compute_hash(event)
             prev = event.hash
             events.append(event)
-        AuditEvent.objects.using(using).bulk_create(events, batch_size=500)
+        _insert(events, using)
         AuditChainHead.objects.using(using).filter(pk=1).update(seq=seq, hash=prev)
     return events
+
+
+_INSERT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if f.attname != "id"]
+
+
+def _insert(events: list[AuditEvent], using: str) -> None:
+    """executemany of the already-computed values: bulk_create's SQL compilation dominated the cost
+    (SQLite caps a statement at 999 parameters, so it compiled hundreds of small INSERTs)."""
+    connection = connections[using]
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in _INSERT_FIELDS)
+    placeholders = ", ".join(["%s"] * len(_INSERT_FIELDS))
+    rows = [[f.get_db_prep_save(getattr(e, f.attname), connection) for f in _INSERT_FIELDS] for e in events]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608
 
 
 def record(
@@ -368,90 +385,88 @@ class VerifyResult:
 def verify(*, anchor: tuple[int, str] | None = None, using: str = DEFAULT_DB_ALIAS, chunk: int = 5000) -> VerifyResult:
     """Walk the chain in seq order and name the first entry that does not hold.
 
-    Checks, per event: seq is the previous seq + 1 (no gap, no insertion), prev_hash is the
-    previous event's hash, and hash recomputes. Then the chain head must match the last event,
-    and, when given, the anchor ``(seq, hash)`` must be on the chain.
+    The chain head is read first: events 1 … head are checked (the trail is append-only, so this
+    prefix cannot change while we read it, and writers may go on appending meanwhile). Per event:
+    seq is the previous seq + 1 (no gap, no insertion, nothing at or below zero), prev_hash is the
+    previous event's hash, and hash recomputes. The last event must be the head; and, when given,
+    the anchor ``(seq, hash)`` must be on the chain.
     """
-    expected_prev = GENESIS_HASH
-    expected_seq = 1
-    checked = 0
+    head_row = _read_head(using)
+    head_seq, head_hash = (head_row.seq, head_row.hash) if head_row else (None, None)
+    expected_prev, expected_seq, checked, last_seq = GENESIS_HASH, 1, 0, None
     anchor_found = None if anchor is None else False
-    fields = [f.attname for f in AuditEvent._meta.concrete_fields if f.attname != "id"]
-    last_seq = 0
+    fields = [f.attname for f in _INSERT_FIELDS]
+
+    def broken(seq, message, **kw):
+        return VerifyResult(False, checked, last_seq or 0, expected_prev, seq, message, **kw)
+
     while True:
-        rows = list(
-            AuditEvent.objects.using(using).filter(seq__gte=expected_seq).order_by("seq").values_list(*fields)[:chunk]
-        )
+        qs = AuditEvent.objects.using(using).order_by("seq")
+        # The first chunk has no lower bound: a forged row with seq ≤ 0 must show up, not hide.
+        if last_seq is not None:
+            qs = qs.filter(seq__gt=last_seq)
+        if head_seq is not None:
+            qs = qs.filter(seq__lte=head_seq)
+        rows = list(qs.values_list(*fields)[:chunk])
         if not rows:
             break
         for values in rows:
-            event = AuditEvent(**dict(zip(fields, values, strict=True)))
-            if event.seq != expected_seq:
-                return VerifyResult(
-                    False,
-                    checked,
-                    last_seq,
-                    expected_prev,
-                    expected_seq,
-                    f"序号不连续：应为 {expected_seq}，实为 {event.seq}（有事件被删除或插入）",
-                )
-            if event.prev_hash != expected_prev:
-                return VerifyResult(
-                    False,
-                    checked,
-                    last_seq,
-                    expected_prev,
-                    event.seq,
-                    f"事件 #{event.seq} 的前一哈希与事件 #{event.seq - 1} 的哈希不符",
-                )
-            if compute_hash(event) != event.hash:
-                return VerifyResult(
-                    False,
-                    checked,
-                    last_seq,
-                    expected_prev,
-                    event.seq,
-                    f"事件 #{event.seq} 的哈希与内容不符（内容被改动）",
-                )
-            if anchor is not None and event.seq == anchor[0]:
-                if event.hash != anchor[1]:
-                    return VerifyResult(
-                        False,
-                        checked,
-                        last_seq,
-                        expected_prev,
-                        event.seq,
-                        f"事件 #{event.seq} 的哈希与公布的锚点不符（审计表可能被整体重写）",
-                        anchor_found=False,
+            payload = dict(zip(fields, values, strict=True))
+            digest = payload.pop("hash")
+            seq = payload["seq"]
+            if seq != expected_seq:
+                return broken(expected_seq, f"序号不连续：应为 {expected_seq}，实为 {seq}（有事件被删除或插入）")
+            if payload["prev_hash"] != expected_prev:
+                return broken(seq, f"事件 #{seq} 的前一哈希与事件 #{seq - 1} 的哈希不符")
+            if _hash_payload(payload) != digest:
+                return broken(seq, f"事件 #{seq} 的哈希与内容不符（内容被改动）")
+            if anchor is not None and seq == anchor[0]:
+                if digest != anchor[1]:
+                    return broken(
+                        seq, f"事件 #{seq} 的哈希与公布的锚点不符（审计表可能被整体重写）", anchor_found=False
                     )
                 anchor_found = True
-            expected_prev = event.hash
-            last_seq = event.seq
+            expected_prev, last_seq = digest, seq
             expected_seq += 1
             checked += 1
-    head = AuditChainHead.objects.using(using).filter(pk=1).first()
-    if head is not None and (head.seq != last_seq or head.hash != expected_prev):
+    last = last_seq or 0
+    if head_row is None:
+        if checked:
+            return VerifyResult(False, checked, last, expected_prev, None, "审计链头缺失")
+    elif head_seq != last or head_hash != expected_prev:
         return VerifyResult(
             False,
             checked,
-            last_seq,
+            last,
             expected_prev,
-            last_seq + 1 if head.seq > last_seq else last_seq,
-            f"链头记录为 #{head.seq}，但审计表最后一条为 #{last_seq}（末尾事件被删除或链头被改动）",
+            last + 1 if head_seq > last else last,
+            f"链头记录为 #{head_seq}，但审计表中连续的事件只到 #{last}（末尾事件被删除或链头被改动）",
         )
-    if head is None and checked:
-        return VerifyResult(False, checked, last_seq, expected_prev, None, "审计链头缺失")
     if anchor is not None and not anchor_found:
         return VerifyResult(
             False,
             checked,
-            last_seq,
+            last,
             expected_prev,
             anchor[0],
             f"锚点 #{anchor[0]} 不在审计链上（审计链比锚点短或被截断）",
             anchor_found=False,
         )
-    return VerifyResult(True, checked, last_seq, expected_prev, None, "审计链完整", anchor_found)
+    return VerifyResult(True, checked, last, expected_prev, None, "审计链完整", anchor_found)
+
+
+def _read_head(using: str) -> AuditChainHead | None:
+    return AuditChainHead.objects.using(using).filter(pk=1).first()
+
+
+def _hash_payload(payload: dict) -> str:
+    """The hash of a row read with values_list (no model instance: verification's hot path)."""
+    h = _hasher(payload["hash_alg"])
+    h.update(payload["prev_hash"].encode("ascii"))
+    data = dict(payload)
+    data["at"] = _iso_utc(data["at"])
+    h.update(canonical_json(data))
+    return h.hexdigest()
 
 
 def parse_anchor(text: str) -> tuple[int, str]:

@@ -141,6 +141,41 @@ class AuditChainTests(AnjianTestCase):
         self.assertEqual(result.broken_seq, anchor[0])
         self.assertIn("锚点", result.message)
 
+    def test_a_forged_event_below_seq_one_is_caught(self):
+        first = AuditEvent.objects.order_by("seq").first()
+        forged = AuditEvent(
+            seq=0,
+            at=first.at,
+            actor_name="x",
+            action=AuditAction.DELETE,
+            object_type="orgs.user",
+            object_id="1",
+            object_repr="伪造",
+            changes={},
+            prev_hash="0" * 64,
+            hash_alg="sha256",
+        )
+        forged.hash = audit.compute_hash(forged)
+        audit._insert([forged], "default")
+        result = audit.verify()
+        self.assertFalse(result.ok)
+        self.assertIn("实为 0", result.message)
+
+    def test_events_appended_while_verifying_are_not_a_false_alarm(self):
+        from unittest import mock
+
+        real_read_head = audit._read_head
+
+        def head_then_a_writer_commits(using):
+            row = real_read_head(using)
+            audit.record(AuditAction.OTHER, object_type="test", object_repr="并发写入")
+            return row
+
+        with mock.patch.object(audit, "_read_head", side_effect=head_then_a_writer_commits):
+            result = audit.verify()
+        self.assertTrue(result.ok, result.message)
+        self.assertTrue(audit.verify().ok)
+
     def test_an_anchor_beyond_the_chain_fails(self):
         seq, digest = audit.head()
         result = audit.verify(anchor=(seq + 100, digest))
