@@ -64,6 +64,24 @@ register(
         items=[
             NavItem("审计日志", "common:audit_list", frozenset({"auditadmin"})),
             NavItem("节假日安排", "common:calendar_list", frozenset({"sysadmin"})),
+            NavItem("逾期升级规则", "common:escalation_policy_list", frozenset({"sysadmin"})),
+        ],
+    )
+)
+# Supervision of deadlines across apps; the plans app adds its 督办 and 约谈 pages to this section.
+register(
+    NavSection(
+        key="supervision",
+        label="督查督办",
+        weight=300,
+        items=[
+            NavItem(
+                "逾期升级台账",
+                "common:escalation_list",
+                frozenset(
+                    {"leader", "unit_head", "unit_staff", "officer", "legal_reviewer", "enterprise_user", "agency_user"}
+                ),
+            ),
         ],
     )
 )

@@ -10,6 +10,7 @@ from anjian.common import audit
 from anjian.common.models import AuditVerification
 
 log = logging.getLogger("anjian.audit")
+log_escalation = logging.getLogger("anjian.escalation")
 HEARTBEAT_KEY = "anjian-worker-heartbeat"
 
 
@@ -33,6 +34,22 @@ def run_verification(*, trigger: str, anchor=None) -> AuditVerification:
 @db_periodic_task(crontab(hour="18", minute="30"), name="nightly_verify_audit")
 def nightly_verify_audit():
     return run_verification(trigger="nightly").ok
+
+
+# 23:00 UTC is 07:00 in Asia/Shanghai: before the working day starts, "today" is the local date.
+@db_periodic_task(crontab(hour="23", minute="0"), name="daily_escalate_overdue")
+def daily_escalate_overdue():
+    """The escalation ladder's daily walk (提醒 / 督办 / 约谈) over every registered model."""
+    from django.utils import timezone
+
+    from anjian.common.escalation import SYSTEM_ACTOR_NAME, escalate_overdue
+
+    with audit.audit_context(actor_name=SYSTEM_ACTOR_NAME):
+        run = escalate_overdue(timezone.localdate())
+    for error in run.errors:
+        log_escalation.error("escalation: %s", error)
+    log_escalation.info("%s", run.summary())
+    return run.summary()
 
 
 @periodic_task(crontab(minute="*"), name="worker_heartbeat")

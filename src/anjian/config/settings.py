@@ -362,6 +362,31 @@ if ANJIAN_AUDIT_HASH not in {"sha256", "sm3"}:
     raise ImproperlyConfigured(f"ANJIAN_AUDIT_HASH must be sha256 or sm3, not {ANJIAN_AUDIT_HASH!r}")
 ANJIAN_SITE_NAME = env_str("ANJIAN_SITE_NAME", "安监 · 安全生产和消防监管平台")
 ANJIAN_DEMO_DATA_DIR = Path(env_str("ANJIAN_DEMO_DATA_DIR") or (BASE_DIR.parent / "shared" / "data"))
+# Notification channels (dotted paths of classes with send(notification)). In-app delivery is
+# always on; add e.g. an SMS or WeCom backend here (see anjian.common.notifications).
+ANJIAN_NOTIFIERS = env_list("ANJIAN_NOTIFIERS", ["anjian.common.notifications.InAppNotifier"])
+
+
+def _numbering_templates() -> dict[str, str]:
+    """Per-deployment formats of document numbers, e.g. {"supervision": "沪建督〔{year}〕{seq}号"}."""
+    import json
+
+    raw = env_str("ANJIAN_NUMBERING_TEMPLATES", "") or ""
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"ANJIAN_NUMBERING_TEMPLATES must be a JSON object: {exc}") from exc
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ImproperlyConfigured("ANJIAN_NUMBERING_TEMPLATES must map kinds to format strings")
+    for kind, template in value.items():
+        if "{seq" not in template:
+            raise ImproperlyConfigured(f"ANJIAN_NUMBERING_TEMPLATES[{kind!r}] must contain {{seq}}")
+    return value
+
+
+ANJIAN_NUMBERING_TEMPLATES = _numbering_templates()
 
 LOGGING = {
     "version": 1,

@@ -17,3 +17,7 @@ WHITENOISE_USE_FINDERS = True
 # Uploaded files of the test run go to a throwaway directory.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="anjian-test-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="anjian-test-static-")
+# A test-only app with a real model (and migrations) to exercise the shared workflow,
+# numbering, notification and escalation machinery of anjian.common.
+INSTALLED_APPS = [*INSTALLED_APPS, "anjian.common.tests.workflowapp"]  # noqa: F405
+ROOT_URLCONF = "anjian.common.tests.workflowapp.urls"

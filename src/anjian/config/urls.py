@@ -5,7 +5,13 @@ from rest_framework.routers import DefaultRouter
 
 from anjian.common import views as common_views
 from anjian.common.api.base import TokenLogoutView, TokenView
-from anjian.common.api.views import AttachmentViewSet, AuditEventViewSet, RuleViewSet
+from anjian.common.api.views import (
+    AttachmentViewSet,
+    AuditEventViewSet,
+    EscalationViewSet,
+    NotificationViewSet,
+    RuleViewSet,
+)
 from anjian.orgs.api.views import OrgUnitViewSet, RoleAssignmentViewSet, UserViewSet
 from anjian.places.api.views import DivisionViewSet
 
@@ -17,6 +23,8 @@ router.register("divisions", DivisionViewSet, basename="division")
 router.register("audit-events", AuditEventViewSet, basename="auditevent")
 router.register("attachments", AttachmentViewSet, basename="attachment")
 router.register("rules", RuleViewSet, basename="rule")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("escalations", EscalationViewSet, basename="escalation")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),

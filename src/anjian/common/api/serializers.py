@@ -1,7 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from anjian.common.models import Attachment, AuditEvent
+from anjian.common.models import Attachment, AuditEvent, Escalation, Notification
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -71,3 +71,57 @@ class RuleSerializer(serializers.Serializer):
     description = serializers.CharField()
     source = serializers.CharField()
     input_schema = serializers.JSONField(source="schema")
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    object_type = serializers.SerializerMethodField()
+    is_read = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "title", "body", "url", "level", "object_type", "object_id", "created_at", "read_at", "is_read"]
+        read_only_fields = fields
+
+    def get_object_type(self, obj) -> str:
+        return f"{obj.content_type.app_label}.{obj.content_type.model}" if obj.content_type_id else ""
+
+
+class MarkedReadSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="本次标为已读的条数")
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread = serializers.IntegerField()
+
+
+class EscalationSerializer(serializers.ModelSerializer):
+    object_type = serializers.SerializerMethodField()
+    level_label = serializers.CharField(source="get_level_display", read_only=True)
+    responsible_unit_name = serializers.CharField(source="responsible_unit.name", read_only=True, default="")
+    policy_key = serializers.CharField(source="policy.key", read_only=True)
+
+    class Meta:
+        model = Escalation
+        fields = [
+            "id",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "url",
+            "level",
+            "level_label",
+            "policy_key",
+            "due_date",
+            "days_overdue",
+            "as_of",
+            "notice_number",
+            "responsible_unit",
+            "responsible_unit_name",
+            "skipped",
+            "note",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_object_type(self, obj) -> str:
+        return f"{obj.content_type.app_label}.{obj.content_type.model}"

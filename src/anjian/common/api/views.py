@@ -1,3 +1,4 @@
+import django_filters
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -8,15 +9,27 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from anjian.common import attachments, rules
+from anjian.common import attachments, notifications, rules
+from anjian.common.api.base import ScopedReadOnlyViewSet
 from anjian.common.api.serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
     AuditEventSerializer,
+    EscalationSerializer,
+    MarkedReadSerializer,
+    NotificationSerializer,
     RuleSerializer,
+    UnreadCountSerializer,
 )
 from anjian.common.filtersets import AuditEventFilterSet
-from anjian.common.models import Attachment, AuditEvent
+from anjian.common.models import (
+    Attachment,
+    AuditEvent,
+    Escalation,
+    EscalationLevel,
+    Notification,
+    NotificationLevel,
+)
 from anjian.orgs.choices import Role
 from anjian.orgs.scope import has_role
 
@@ -128,3 +141,74 @@ class RuleViewSet(viewsets.ViewSet):
             raise exceptions.NotFound(str(exc)) from exc
         except (rules.RuleInputError, ValueError, LookupError) as exc:
             raise exceptions.ValidationError({"input": [str(exc)]}) from exc
+
+
+# ---------------------------------------------------------------------------
+# Notifications: the caller's own inbox, nobody else's
+# ---------------------------------------------------------------------------
+class NotificationFilterSet(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="仅未读（true）")
+    level = django_filters.ChoiceFilter(choices=NotificationLevel.choices)
+
+    class Meta:
+        model = Notification
+        fields = ["unread", "level"]
+
+
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The caller's own notifications (``?unread=true`` for the unread ones); another user's id is 404."""
+
+    serializer_class = NotificationSerializer
+    filterset_class = NotificationFilterSet
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        return notifications.inbox(self.request.user).select_related("content_type")
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        """Mark one notification read."""
+        obj = self.get_object()
+        notifications.mark_read(user=request.user, notification_ids=[obj.pk])
+        obj.refresh_from_db()
+        return Response(NotificationSerializer(obj).data)
+
+    @extend_schema(request=None, responses=MarkedReadSerializer)
+    @action(detail=False, methods=["post"], url_path="read-all", url_name="read-all")
+    def read_all(self, request):
+        """Mark all of the caller's notifications read."""
+        return Response({"marked": notifications.mark_read(user=request.user)})
+
+    @extend_schema(responses=UnreadCountSerializer)
+    @action(detail=False, methods=["get"], url_path="unread-count", url_name="unread-count")
+    def unread_count(self, request):
+        return Response({"unread": notifications.unread_count(request.user)})
+
+
+# ---------------------------------------------------------------------------
+# Escalations: read-only, scoped by the responsible unit
+# ---------------------------------------------------------------------------
+class EscalationApiFilterSet(django_filters.FilterSet):
+    object_type = django_filters.CharFilter(method="filter_object_type", label="app_label.model，如 hazards.hazard")
+    object_id = django_filters.CharFilter()
+    level = django_filters.ChoiceFilter(choices=EscalationLevel.choices)
+    as_of_after = django_filters.DateFilter(field_name="as_of", lookup_expr="gte")
+    as_of_before = django_filters.DateFilter(field_name="as_of", lookup_expr="lte")
+
+    class Meta:
+        model = Escalation
+        fields = ["object_type", "object_id", "level", "as_of_after", "as_of_before"]
+
+    def filter_object_type(self, queryset, name, value):
+        app_label, _sep, model = value.partition(".")
+        return queryset.filter(content_type__app_label=app_label, content_type__model=model)
+
+
+class EscalationViewSet(ScopedReadOnlyViewSet):
+    """The escalation ladder's steps (提醒 / 督办 / 约谈) the caller may see."""
+
+    queryset = Escalation.objects.select_related("content_type", "responsible_unit", "policy").order_by("-as_of", "-id")
+    serializer_class = EscalationSerializer
+    filterset_class = EscalationApiFilterSet

@@ -17,6 +17,7 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("导入")
     UNMASK = "unmask", _("查看个人信息")
     VERIFY = "verify", _("审计校验")
+    ESCALATE = "escalate", _("逾期升级")
     OTHER = "other", _("其他")
 
 

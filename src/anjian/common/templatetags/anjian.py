@@ -85,3 +85,47 @@ def changes_summary(changes) -> str:
         keys = sorted(changes)
         return "、".join(keys[:3]) + (" …" if len(keys) > 3 else "")
     return "…"
+
+
+# ---------------------------------------------------------------------------
+# Workflow, escalation: includes usable on any object's detail page
+# ---------------------------------------------------------------------------
+@register.inclusion_tag("common/_transition_actions.html", takes_context=True)
+def transition_actions(context, obj):
+    """The actions the current user may take on ``obj`` now, as POST buttons (reason box when required)."""
+    from anjian.common.workflow import available_actions
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {
+        "object": obj,
+        "actions": available_actions(obj, user) if user is not None else [],
+        "csrf_token": context.get("csrf_token"),
+        "next": request.get_full_path() if request is not None else "",
+    }
+
+
+@register.inclusion_tag("common/_transition_history.html")
+def transition_history(obj, limit: int = 50):
+    """The workflow history of ``obj`` (state changes with actor, time and reason)."""
+    from anjian.common.workflow import transition_history as history
+
+    return {"records": list(history(obj)[:limit])}
+
+
+@register.inclusion_tag("common/_escalations.html")
+def escalations(obj):
+    """The escalation ladder ``obj`` has climbed (提醒 / 督办 / 约谈), read-only."""
+    from anjian.common.escalation import escalations_of
+
+    return {"escalations": list(escalations_of(obj))}
+
+
+@register.filter
+def status_badge(obj):
+    """``obj``'s status as a coloured badge (colours from the model's ``STATUS_COLORS``)."""
+    colors = getattr(type(obj), "STATUS_COLORS", {}) or {}
+    color = colors.get(obj.status, "secondary")
+    return format_html(
+        '<span class="badge text-bg-{}" data-status="{}">{}</span>', color, obj.status, obj.get_status_display()
+    )
