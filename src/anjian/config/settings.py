@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "anjian.places",
     "anjian.orgs",
     "anjian.accounts",
+    "anjian.plans",
+    "anjian.hazards",
 ]
 
 MIDDLEWARE = [

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -25,6 +27,10 @@ router.register("attachments", AttachmentViewSet, basename="attachment")
 router.register("rules", RuleViewSet, basename="rule")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("escalations", EscalationViewSet, basename="escalation")
+# Each capability app lists its endpoints in <app>/api/routes.py.
+for _app in ("plans", "hazards"):
+    for _prefix, _viewset, _basename in import_module(f"anjian.{_app}.api.routes").ROUTES:
+        router.register(_prefix, _viewset, basename=_basename)
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
@@ -40,6 +46,8 @@ urlpatterns = [
     path("healthz", common_views.healthz, name="healthz"),
     path("accounts/", include("anjian.accounts.urls")),
     path("orgs/", include("anjian.orgs.urls")),
+    path("plans/", include("anjian.plans.urls")),
+    path("hazards/", include("anjian.hazards.urls")),
     path("", include("anjian.common.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
