@@ -37,20 +37,26 @@ class AuditEvent(models.Model):
     request_id = models.CharField(_("请求ID"), max_length=64, blank=True)
     # Text, not GenericIPAddressField: PostgreSQL's inet would normalise the value and break the hash.
     ip = models.CharField(_("IP地址"), max_length=45, blank=True)
-    action = models.CharField(_("操作"), max_length=20, choices=AuditAction.choices, db_index=True)
+    action = models.CharField(_("操作"), max_length=20, choices=AuditAction.choices)
     object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
     object_id = models.CharField(_("对象ID"), max_length=64, blank=True)
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     prev_hash = models.CharField(_("前一哈希"), max_length=64)
     hash_alg = models.CharField(_("哈希算法"), max_length=10, default="sha256")
-    hash = models.CharField(_("哈希"), max_length=64, unique=True)
+    # Not unique/indexed: seq identifies an event, and every index is paid on each append.
+    hash = models.CharField(_("哈希"), max_length=64)
 
     class Meta:
         ordering = ["-seq"]
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
-        indexes = [models.Index(fields=["object_type", "object_id"], name="common_audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="common_audit_object_idx"),
+            # A plain index (db_index on a CharField adds a second, LIKE-only index on PostgreSQL).
+            models.Index(fields=["action"], name="common_audit_action_idx"),
+        ]
+        constraints = [models.CheckConstraint(condition=models.Q(seq__gte=1), name="common_auditevent_seq_positive")]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.get_action_display()} {self.object_repr}"

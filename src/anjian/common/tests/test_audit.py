@@ -156,6 +156,15 @@ class AuditChainTests(AnjianTestCase):
             hash_alg="sha256",
         )
         forged.hash = audit.compute_hash(forged)
+        from django.db import IntegrityError
+
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            audit._insert([forged], "default")
+        if connection.vendor != "postgresql":
+            return  # SQLite cannot drop a CHECK constraint without rebuilding the table
+        # An attacker with DDL rights drops the constraint first; verification still catches the row.
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE common_auditevent DROP CONSTRAINT common_auditevent_seq_positive")
         audit._insert([forged], "default")
         result = audit.verify()
         self.assertFalse(result.ok)
