@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anjian.orgs.choices import DataScope, Role
+from anjian.orgs.choices import GOVERNMENT_KINDS, DataScope, Role
 from anjian.orgs.models import OrgUnit, RoleAssignment, User
 from anjian.places.models import Division
 
@@ -84,3 +84,28 @@ class RoleAssignmentForm(forms.ModelForm):
         self.fields["unit"].queryset = OrgUnit.objects.filter(is_active=True).order_by("path")
         self.fields["role"].choices = Role.choices
         self.fields["scope"].choices = DataScope.choices
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """Units shown indented by their depth in the tree."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{'　' * obj.depth}{obj.name}"
+
+
+class EnterpriseImportOptionsForm(forms.Form):
+    """Chosen once for a whole enterprise import: the unit the enterprises are placed under."""
+
+    parent = UnitChoiceField(
+        label=_("上级单位"),
+        queryset=OrgUnit.objects.none(),
+        help_text=_("导入的企业都挂在该单位之下"),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = OrgUnit.objects.filter(kind__in=GOVERNMENT_KINDS, is_active=True).order_by("path")
+        # A server command (no user) may choose any unit; a person only a unit they may change.
+        self.fields["parent"].queryset = units if user is None else units.restrict(user, "change")
+        if not self.is_bound:
+            self.fields["parent"].initial = self.fields["parent"].queryset.filter(parent__isnull=True).first()

@@ -7,6 +7,7 @@ app_name = "orgs"
 urlpatterns = [
     path("units/", views.OrgUnitListView.as_view(), name="unit_list"),
     path("units/new/", views.OrgUnitEditView.as_view(), name="unit_add"),
+    path("units/import/", views.EnterpriseImportView.as_view(), name="unit_import"),
     path("units/<int:pk>/", views.OrgUnitDetailView.as_view(), name="unit_detail"),
     path("units/<int:pk>/edit/", views.OrgUnitEditView.as_view(), name="unit_edit"),
     path("users/", views.UserListView.as_view(), name="user_list"),

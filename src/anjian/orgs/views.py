@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,10 +17,12 @@ from anjian.common.generic import (
     apply_validation_error,
     scoped_object_or_404,
 )
+from anjian.common.imports import ImportView
 from anjian.orgs import services
 from anjian.orgs.choices import Role
 from anjian.orgs.filtersets import OrgUnitFilterSet, RoleAssignmentFilterSet, UserFilterSet
 from anjian.orgs.forms import OrgUnitForm, RoleAssignmentForm, UserForm
+from anjian.orgs.imports import EnterpriseImport
 from anjian.orgs.models import OrgUnit, RoleAssignment, User
 from anjian.orgs.rules import mask_phone
 from anjian.orgs.scope import can, has_role
@@ -80,6 +82,11 @@ class OrgUnitEditView(ObjectEditView):
         return services.org_unit_update(
             actor=self.request.user, unit=self.object, data=form.service_data(), version=form.cleaned_data["version"]
         )
+
+
+class EnterpriseImportView(ImportView):
+    spec_class = EnterpriseImport
+    success_url = reverse_lazy("orgs:unit_list")
 
 
 # ---------------------------------------------------------------------------
