@@ -47,7 +47,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from anjian.common import audit
 from anjian.common.exceptions import DomainError
-from anjian.common.imports import attachment_response
+from anjian.common.exports import attachment_response
 from anjian.common.models import AuditAction
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

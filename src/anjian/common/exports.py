@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from urllib.parse import quote
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -87,4 +87,12 @@ def xlsx_response(rows, columns, *, filename: str, actor, object_type: str, filt
         tmp, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", as_attachment=True
     )
     response["Content-Disposition"] = f"attachment; filename=\"{filename}.xlsx\"; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def attachment_response(content: bytes, filename: str, *, ascii_name: str, content_type: str) -> HttpResponse:
+    """A download with a Chinese file name (RFC 5987 ``filename*``) and an ASCII fallback."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    response["Content-Length"] = str(len(content))
     return response

@@ -52,6 +52,8 @@ class ObjectListView(LoginRequiredMixin, RoleRequiredMixin, SingleTableMixin, Fi
     paginate_by = 50
     create_url = None
     create_roles: tuple[str, ...] = ()
+    import_url = None  # the list's Excel import page, shown as a button to import_roles
+    import_roles: tuple[str, ...] = ()
     # [(header, attribute name or callable(obj))] for the Excel export; empty means no export.
     export_columns: list = []
     export_filename = "export"
@@ -81,6 +83,9 @@ class ObjectListView(LoginRequiredMixin, RoleRequiredMixin, SingleTableMixin, Fi
         ctx["title"] = self.title
         ctx["create_url"] = (
             self.create_url if (not self.create_roles or has_role(self.request.user, *self.create_roles)) else None
+        )
+        ctx["import_url"] = (
+            self.import_url if (not self.import_roles or has_role(self.request.user, *self.import_roles)) else None
         )
         ctx["can_export"] = bool(self.export_columns)
         table = ctx.get("table")

@@ -41,7 +41,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
@@ -53,7 +52,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -67,6 +66,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from anjian.common import audit
 from anjian.common.exceptions import DomainError
+from anjian.common.exports import attachment_response
 from anjian.common.models import AuditAction
 from anjian.common.services import service
 
@@ -1180,14 +1180,6 @@ def failed_rows_workbook(spec: ImportSpec, result: ImportResult, *, actor=None, 
     _add_dropdowns(wb, ws, columns, ctx, last_row=max(out_row, 2) + 1000)
     wb.active = 0
     return _save(wb)
-
-
-def attachment_response(content: bytes, filename: str, *, ascii_name: str, content_type: str) -> HttpResponse:
-    """A download with a Chinese file name (RFC 5987 ``filename*``) and an ASCII fallback."""
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    response["Content-Length"] = str(len(content))
-    return response
 
 
 # ---------------------------------------------------------------------------

@@ -390,6 +390,31 @@ def _numbering_templates() -> dict[str, str]:
 
 ANJIAN_NUMBERING_TEMPLATES = _numbering_templates()
 
+# Excel imports: the most rows one file may carry (the upload size limit applies too).
+ANJIAN_IMPORT_MAX_ROWS = env_int("ANJIAN_IMPORT_MAX_ROWS", 100_000, minimum=1)
+
+
+def _doc_fonts() -> dict:
+    """Fonts of generated Word documents per role, e.g. {"title": {"names": ["宋体"], "bold": true}}
+    where 方正小标宋 is not licensed (see anjian.common.documents.FontSettings)."""
+    import json
+
+    raw = env_str("ANJIAN_DOC_FONTS", "") or ""
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"ANJIAN_DOC_FONTS must be a JSON object: {exc}") from exc
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured("ANJIAN_DOC_FONTS must map roles to {names, bold}")
+    return value
+
+
+ANJIAN_DOC_FONTS = _doc_fonts()
+# LibreOffice for PDF copies of generated documents; empty: look for soffice/libreoffice on PATH.
+ANJIAN_SOFFICE = env_str("ANJIAN_SOFFICE", "") or ""
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

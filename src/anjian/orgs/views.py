@@ -39,6 +39,8 @@ class OrgUnitListView(ObjectListView):
     title = gettext_lazy("单位")
     create_url = "orgs:unit_add"
     create_roles = (Role.SYSADMIN,)
+    import_url = "orgs:unit_import"
+    import_roles = (Role.SYSADMIN,)
     export_filename = "org-units"
     export_columns = [
         (gettext_lazy("名称"), "name"),
