@@ -16,7 +16,7 @@ VENDOR := src/anjian/static/vendor
 
 export ANJIAN_HOME := $(CURDIR)
 
-.PHONY: help demo test test-sqlite test-postgres bench lint vendor install system-deps migrate clean
+.PHONY: help demo test test-sqlite test-postgres bench lint vendor messages install system-deps migrate clean
 
 help:
 	@echo "make demo   — install, migrate, load the demo data and serve on http://$(HOST):$(PORT)"
@@ -47,10 +47,20 @@ $(VENDOR)/.installed: package.json package-lock.json
 
 vendor: $(VENDOR)/.installed
 
+# English translations: compiled from the committed .po (GNU gettext's msgfmt); Chinese needs none.
+MO := src/anjian/locale/en/LC_MESSAGES/django.mo
+$(MO): src/anjian/locale/en/LC_MESSAGES/django.po | $(VENV)/.installed
+	@if command -v msgfmt >/dev/null; then \
+	  cd src/anjian && ANJIAN_SECRET_KEY=x ANJIAN_HTTPS=false ../../$(ANJIAN) compilemessages -l en --verbosity 0; \
+	else echo "msgfmt (gettext) not found: the English interface is not compiled; Chinese works. Install gettext for English."; fi
+
+messages: $(MO)
+
 # Browser tests drive Debian's Chromium; Chinese needs the Noto CJK fonts (else empty boxes).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing$$missing (Debian packages) …"; \
@@ -66,7 +76,7 @@ var/secret.key:
 # --- demo ------------------------------------------------------------------
 DEMO_ENV := ANJIAN_SECRET_KEY_FILE=$(CURDIR)/var/secret.key ANJIAN_HTTPS=false ANJIAN_ALLOWED_HOSTS=$(HOST),localhost
 
-migrate: install vendor var/secret.key
+migrate: install vendor messages var/secret.key
 	$(DEMO_ENV) $(ANJIAN) migrate --noinput
 	$(DEMO_ENV) $(ANJIAN) collectstatic --noinput --verbosity 0
 
@@ -82,7 +92,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: install vendor system-deps lint test-sqlite test-postgres
+test: install vendor system-deps messages lint test-sqlite test-postgres
 
 test-sqlite: install vendor
 	@echo "== tests on SQLite =="
