@@ -39,18 +39,43 @@ def packaged_criteria() -> dict[tuple[str, str], dict]:
     return out
 
 
+# Where versions beyond the packaged files come from: the app registers a reader of its
+# ``CriteriaVersion`` table here (``hazards.criteria``), so a version an administrator loaded is
+# judged exactly like a packaged one. The engines below never see where the data came from.
+_EXTRA_SOURCES: list = []
+
+
+def register_criteria_source(source) -> None:
+    """``source() -> {(standard, version): criteria}``; later sources win over earlier ones."""
+    if source not in _EXTRA_SOURCES:
+        _EXTRA_SOURCES.append(source)
+
+
+def all_criteria() -> dict[tuple[str, str], dict]:
+    merged = dict(packaged_criteria())
+    for source in _EXTRA_SOURCES:
+        merged.update(source())
+    return merged
+
+
+def version_key(version: str) -> tuple:
+    """Versions sort by their numbers ("2017" < "2022" < "2024"), then by text."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\-]", version))
+
+
 def criteria_versions(standard: str) -> list[str]:
-    return sorted(v for s, v in packaged_criteria() if s == standard)
+    return sorted((v for s, v in all_criteria() if s == standard), key=version_key)
 
 
 def get_criteria(standard: str, version: str | None = None) -> dict:
-    """The criteria of ``standard`` at ``version`` (default: the newest shipped)."""
-    versions = criteria_versions(standard)
+    """The criteria of ``standard`` at ``version`` (default: the newest available)."""
+    available = all_criteria()
+    versions = sorted((v for s, v in available if s == standard), key=version_key)
     if not versions:
         raise CriteriaError(f"没有标准 {standard} 的判定依据数据")
     version = version or versions[-1]
     try:
-        return packaged_criteria()[(standard, version)]
+        return available[(standard, version)]
     except KeyError:
         raise CriteriaError(f"标准 {standard} 没有 {version} 版（已有：{'、'.join(versions)}）") from None
 

@@ -1,3 +1,15 @@
 """The app's API endpoints: (prefix, viewset, basename) registered under /api/v1/ by config/urls.py."""
 
-ROUTES: list[tuple] = []
+from anjian.hazards.api.views import (
+    CampaignViewSet,
+    CriteriaVersionViewSet,
+    HazardViewSet,
+    MeasureViewSet,
+)
+
+ROUTES: list[tuple] = [
+    ("hazards", HazardViewSet, "hazard"),
+    ("campaigns", CampaignViewSet, "campaign"),
+    ("measures", MeasureViewSet, "measure"),
+    ("criteria-versions", CriteriaVersionViewSet, "criteriaversion"),
+]

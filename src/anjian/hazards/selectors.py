@@ -1,0 +1,375 @@
+"""Reads of the hazard app: the scoped list, the figures, the map's points, the home page's to-dos
+and the bulletin section. Every read starts from ``restrict()``; the figures are computed from
+the same filtered queryset the list shows, so a chart, the bulletin and the API agree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anjian.common.calendar import CalendarUnknownYear, is_workday
+from anjian.common.todos import Todo
+from anjian.hazards.choices import (
+    DEADLINE_STATES,
+    STATUS_HEX,
+    HazardLevel,
+    HazardStatus,
+    Sector,
+)
+from anjian.hazards.models import Hazard
+
+MAP_POINT_LIMIT = 20_000
+OVERDUE_LIST_LIMIT = 50
+
+
+def hazard_queryset(user, action: str = "view"):
+    """Every hazard ``user`` may ``action``, with what lists and pages show."""
+    return Hazard.objects.restrict(user, action).select_related(
+        "town", "supervising_unit", "responsible_enterprise", "campaign"
+    )
+
+
+def hazard_list(*, user, filters: dict | None = None):
+    """The scoped list filtered as on the list page (``HazardFilterSet``)."""
+    from anjian.hazards.filtersets import HazardFilterSet
+
+    filterset = HazardFilterSet(filters or {}, queryset=hazard_queryset(user))
+    return filterset.qs if filterset.is_valid() else hazard_queryset(user).none()
+
+
+# ---------------------------------------------------------------------------
+# Figures (each chart one function; the JSON endpoints, the bulletin and the API call them)
+# ---------------------------------------------------------------------------
+def _counts(qs, field: str) -> dict:
+    return {row[field]: row["n"] for row in qs.order_by().values(field).annotate(n=Count("id"))}
+
+
+def by_state(qs) -> list[dict]:
+    counts = _counts(qs, "status")
+    return [
+        {"key": value, "label": str(label), "count": counts.get(value, 0), "color": STATUS_HEX[value]}
+        for value, label in HazardStatus.choices
+    ]
+
+
+def by_sector(qs) -> list[dict]:
+    counts = _counts(qs, "sector")
+    return [{"key": value, "label": str(label), "count": counts.get(value, 0)} for value, label in Sector.choices]
+
+
+def by_level(qs) -> list[dict]:
+    counts = _counts(qs, "level")
+    return [{"key": value, "label": str(label), "count": counts.get(value, 0)} for value, label in HazardLevel.choices]
+
+
+def by_town(qs) -> list[dict]:
+    rows = (
+        qs.order_by()
+        .values("town_id", "town__name", "town__sort_order")
+        .annotate(
+            n=Count("id", filter=~Q(status=HazardStatus.CANCELLED)),
+            open=Count("id", filter=Q(status__in=[s for s in HazardStatus.values if s not in ("closed", "cancelled")])),
+            closed=Count("id", filter=Q(status=HazardStatus.CLOSED)),
+        )
+    )
+    out = [
+        {
+            "key": row["town_id"],
+            "label": row["town__name"] or _("未填街镇"),
+            "count": row["n"],
+            "open": row["open"],
+            "closed": row["closed"],
+            "order": row["town__sort_order"] if row["town__sort_order"] is not None else 10**6,
+        }
+        for row in rows
+    ]
+    out.sort(key=lambda r: (r["order"], r["label"]))
+    for row in out:
+        row.pop("order")
+    return out
+
+
+def _month_starts(today: dt.date, months: int) -> list[dt.date]:
+    first = today.replace(day=1)
+    out = []
+    for _month in range(months):
+        out.append(first)
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return list(reversed(out))
+
+
+def _month_key(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value.replace(day=1)
+
+
+def monthly(qs, today: dt.date | None = None, months: int = 12) -> dict:
+    """Found (by found date) and closed out (by close-out date, Asia/Shanghai) per month."""
+    today = today or timezone.localdate()
+    starts = _month_starts(today, months)
+    since = starts[0]
+    found: dict[dt.date, int] = {}
+    found_rows = (
+        qs.order_by()
+        .filter(found_date__gte=since)
+        .annotate(m=TruncMonth("found_date"))
+        .values("m")
+        .annotate(n=Count("id"))
+    )
+    for row in found_rows:
+        key = _month_key(row["m"])
+        found[key] = found.get(key, 0) + row["n"]
+    since_dt = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    closed_rows = (
+        qs.order_by()
+        .filter(status=HazardStatus.CLOSED, closed_at__gte=since_dt)
+        .annotate(m=TruncMonth("closed_at", tzinfo=timezone.get_current_timezone()))
+        .values("m")
+        .annotate(n=Count("id"))
+    )
+    closed: dict[dt.date, int] = {}
+    for row in closed_rows:
+        key = _month_key(row["m"])
+        closed[key] = closed.get(key, 0) + row["n"]
+    return {
+        "months": [m.strftime("%Y-%m") for m in starts],
+        "found": [found.get(m, 0) for m in starts],
+        "closed": [closed.get(m, 0) for m in starts],
+    }
+
+
+def rates(qs, today: dt.date | None = None) -> dict:
+    """整改率 = closed out / all not cancelled; 按期整改率 = closed out on time / closed out."""
+    today = today or timezone.localdate()
+    row = qs.order_by().aggregate(
+        total=Count("id", filter=~Q(status=HazardStatus.CANCELLED)),
+        closed=Count("id", filter=Q(status=HazardStatus.CLOSED)),
+        closed_on_time=Count("id", filter=Q(status=HazardStatus.CLOSED, on_time=True)),
+        major=Count("id", filter=Q(level=HazardLevel.MAJOR) & ~Q(status=HazardStatus.CANCELLED)),
+        major_closed=Count("id", filter=Q(level=HazardLevel.MAJOR, status=HazardStatus.CLOSED)),
+        overdue=Count("id", filter=Q(status__in=DEADLINE_STATES, deadline__lt=today)),
+    )
+
+    def pct(a, b):
+        return round(100 * a / b, 1) if b else None
+
+    row["rectification_rate"] = pct(row["closed"], row["total"])
+    row["on_time_rate"] = pct(row["closed_on_time"], row["closed"])
+    row["major_rectification_rate"] = pct(row["major_closed"], row["major"])
+    return row
+
+
+def overdue(qs, today: dt.date | None = None, limit: int = OVERDUE_LIST_LIMIT) -> list[dict]:
+    """The open hazards past their deadline, longest overdue first, with working days overdue."""
+    today = today or timezone.localdate()
+    rows = (
+        qs.filter(status__in=DEADLINE_STATES, deadline__lt=today)
+        .select_related("town", "supervising_unit", "responsible_enterprise")
+        .order_by("deadline", "id")[:limit]
+    )
+    rows = list(rows)
+    overdue_days = _working_days_overdue({h.deadline for h in rows}, today)
+    out = []
+    for h in rows:
+        days = overdue_days.get(h.deadline)
+        out.append(
+            {
+                "id": h.pk,
+                "number": h.number,
+                "title": h.title,
+                "level": h.get_level_display(),
+                "status": h.get_status_display(),
+                "deadline": h.deadline.isoformat(),
+                "days_overdue": days,
+                "town": h.town.name if h.town_id else "",
+                "supervising_unit": h.supervising_unit.short_name or h.supervising_unit.name,
+                "responsible_enterprise": h.responsible_enterprise.name if h.responsible_enterprise_id else "",
+                "url": h.get_absolute_url(),
+            }
+        )
+    return out
+
+
+def _working_days_overdue(deadlines: set[dt.date], today: dt.date) -> dict[dt.date, int | None]:
+    """Working days overdue for many deadlines with one walk over the calendar (not one per row).
+
+    Same answer as ``calendar.working_days_overdue`` for each deadline: working days in
+    (deadline, today]. A year the calendar does not know gives None for the deadlines it spans.
+    """
+    if not deadlines:
+        return {}
+    out: dict[dt.date, int | None] = {}
+    pending = sorted(deadlines, reverse=True)  # latest first: the walk goes back from today
+    count, day = 0, today
+    try:
+        while pending:
+            while pending and pending[0] >= day:
+                out[pending.pop(0)] = count
+            if not pending:
+                break
+            if is_workday(day):
+                count += 1
+            day -= dt.timedelta(days=1)
+    except CalendarUnknownYear:
+        for deadline in pending:
+            out[deadline] = None
+    return out
+
+
+CHARTS = OrderedDict(
+    by_state=by_state,
+    by_sector=by_sector,
+    by_town=by_town,
+    by_level=by_level,
+    monthly=monthly,
+    rates=rates,
+    overdue=overdue,
+)
+
+
+def figure(name: str, qs, today: dt.date | None = None):
+    func = CHARTS[name]
+    if name in ("monthly", "rates", "overdue"):
+        return func(qs, today)
+    return func(qs)
+
+
+def all_figures(qs, today: dt.date | None = None) -> dict:
+    return {name: figure(name, qs, today) for name in CHARTS}
+
+
+# ---------------------------------------------------------------------------
+# The map
+# ---------------------------------------------------------------------------
+def map_points(qs, limit: int = MAP_POINT_LIMIT) -> dict:
+    """Compact points: [id, lat, lng, status, level, number, title] — WGS84, as stored."""
+    rows = list(
+        qs.order_by()
+        .filter(lat__isnull=False, lng__isnull=False)
+        .values_list("id", "lat", "lng", "status", "level", "number", "title")[: limit + 1]
+    )
+    truncated = len(rows) > limit
+    return {
+        "points": [[r[0], float(r[1]), float(r[2]), r[3], r[4], r[5], r[6]] for r in rows[:limit]],
+        "truncated": truncated,
+        "limit": limit,
+    }
+
+
+# ---------------------------------------------------------------------------
+# Home page to-dos (one query)
+# ---------------------------------------------------------------------------
+TODO_ACTIONS = (
+    # (permission whose scope applies, the states it acts on, category)
+    ("assign", (HazardStatus.REPORTED,), "隐患交办"),
+    ("start", (HazardStatus.ASSIGNED,), "隐患整改"),
+    ("submit", (HazardStatus.RECTIFYING,), "隐患整改"),
+    ("verify", (HazardStatus.SUBMITTED,), "隐患验收"),
+    ("approve_extension", (HazardStatus.EXTENSION_REQUESTED,), "延期审批"),
+    ("close_out", (HazardStatus.VERIFIED,), "隐患销号"),
+)
+
+
+def hazard_todos(user, limit: int = 10) -> list[Todo]:
+    from anjian.orgs.scope import scope_q
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    condition = None
+    categories = []
+    for action, states, category in TODO_ACTIONS:
+        q = scope_q(Hazard, user, action)
+        if q is None:
+            continue
+        part = q & Q(status__in=states)
+        condition = part if condition is None else condition | part
+        categories.append((states, category))
+    if condition is None:
+        return []
+    today = timezone.localdate()
+    rows = (
+        Hazard.objects.filter(condition)
+        .order_by("deadline", "-id")
+        .values("id", "number", "title", "status", "deadline")[:limit]
+    )
+    out = []
+    for row in rows:
+        category = next((c for states, c in categories if row["status"] in states), "")
+        due = row["deadline"]
+        out.append(
+            Todo(
+                title=f"{row['number']} {row['title']}"[:80],
+                url=reverse("hazards:hazard_detail", args=[row["id"]]),
+                category=category,
+                due=due,
+                overdue=bool(due and due < today and row["status"] in DEADLINE_STATES),
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# The monthly bulletin's section (district-wide: the bulletin is issued by the committee)
+# ---------------------------------------------------------------------------
+def bulletin_section(start: dt.date, end: dt.date):
+    from anjian.common.bulletins import BulletinSection
+
+    everything = Hazard.objects.all()
+    start_dt = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    end_dt = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    period = everything.order_by().aggregate(
+        found=Count("id", filter=Q(found_date__gte=start, found_date__lte=end)),
+        found_major=Count("id", filter=Q(found_date__gte=start, found_date__lte=end, level=HazardLevel.MAJOR)),
+        closed=Count("id", filter=Q(status=HazardStatus.CLOSED, closed_at__gte=start_dt, closed_at__lt=end_dt)),
+    )
+    cumulative = rates(everything.filter(found_date__lte=end), end)
+    paragraphs = [
+        _("本期（%(s)s 至 %(e)s）新发现隐患 %(f)d 项，其中重大隐患 %(fm)d 项；销号 %(c)d 项。")
+        % {
+            "s": start.isoformat(),
+            "e": end.isoformat(),
+            "f": period["found"],
+            "fm": period["found_major"],
+            "c": period["closed"],
+        },
+        _(
+            "截至 %(e)s，累计隐患 %(t)d 项，已销号 %(c)d 项，整改率 %(r)s；按期整改率 %(o)s；"
+            "重大隐患整改率 %(m)s；逾期未整改 %(od)d 项。"
+        )
+        % {
+            "e": end.isoformat(),
+            "t": cumulative["total"],
+            "c": cumulative["closed"],
+            "r": _pct_text(cumulative["rectification_rate"]),
+            "o": _pct_text(cumulative["on_time_rate"]),
+            "m": _pct_text(cumulative["major_rectification_rate"]),
+            "od": cumulative["overdue"],
+        },
+    ]
+    towns = by_town(everything.filter(found_date__lte=end))
+    rows = [
+        [
+            t["label"],
+            str(t["count"]),
+            str(t["closed"]),
+            _pct_text(round(100 * t["closed"] / t["count"], 1) if t["count"] else None),
+        ]
+        for t in towns
+    ]
+    return BulletinSection(
+        title=_("隐患排查治理情况"),
+        paragraphs=paragraphs,
+        table_headers=[_("街镇"), _("隐患数"), _("已销号"), _("整改率")],
+        table_rows=rows,
+    )
+
+
+def _pct_text(value) -> str:
+    return "—" if value is None else f"{value}%"
