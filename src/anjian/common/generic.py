@@ -58,6 +58,13 @@ class ObjectListView(LoginRequiredMixin, RoleRequiredMixin, SingleTableMixin, Fi
     export_columns: list = []
     export_filename = "export"
 
+    def get_paginate_by(self, data):
+        # django-tables2 paginates the table itself; MultipleObjectMixin paginating the raw
+        # queryset as well would run the COUNT twice (seconds at 10^6 rows).
+        from django_tables2.data import TableData
+
+        return self.paginate_by if isinstance(data, TableData) else None
+
     def get_queryset(self):
         if self.queryset is None:
             raise ImproperlyConfigured(f"{type(self).__name__} needs a queryset")

@@ -580,55 +580,6 @@ def report_route_save(*, actor, sector: str, unit: OrgUnit) -> ReportRoute:
     return route
 
 
-def _numbers_in_block(year: int, count: int) -> tuple[list[int], object]:
-    """``count`` consecutive numbers of the "hazard" kind for ``year``, taken in one step.
-
-    The batched form of ``common.numbering.allocate_number`` — the same counter row, held under the
-    same ``SELECT … FOR UPDATE`` until the caller's transaction ends (so the sequence stays gap-free
-    and a rollback returns the numbers), the same format, the same register: ``_register_numbers``
-    writes the ``IssuedNumber`` rows and their audit events in bulk once the hazards exist. It
-    belongs in ``common.numbering`` as ``allocate_numbers`` (proposed to the lead); it lives here
-    until then because a 100,000-row import cannot afford one locked round trip per number.
-    """
-    from django.db import transaction
-
-    from anjian.common.models import NumberSequence
-
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("numbers must be taken inside the transaction that saves them")
-    entry = numbering.numbering_kind(NUMBERING_KIND)
-    key_year = year if entry.per_year else 0
-    NumberSequence.objects.get_or_create(kind=NUMBERING_KIND, year=key_year)
-    counter = NumberSequence.objects.select_for_update().get(kind=NUMBERING_KIND, year=key_year)
-    first = counter.last + 1
-    counter.last += count
-    counter.save(update_fields=["last"])
-    return list(range(first, first + count)), entry
-
-
-def _register_numbers(hazards: list[Hazard], seqs: dict[int, int], entry) -> None:
-    """The number register rows (kind, year, seq, number → the hazard) and their audit events, in bulk."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from anjian.common import audit
-    from anjian.common.models import AuditAction, IssuedNumber
-
-    content_type = ContentType.objects.get_for_model(Hazard)
-    rows = [
-        IssuedNumber(
-            kind=NUMBERING_KIND,
-            year=h.found_date.year if entry.per_year else 0,
-            seq=seqs[id(h)],
-            number=h.number,
-            content_type=content_type,
-            object_id=str(h.pk),
-        )
-        for h in hazards
-    ]
-    created = IssuedNumber.objects.bulk_create(rows, batch_size=1000)
-    audit.append([audit.entry_for(row, AuditAction.CREATE, {"after": audit.snapshot(row)}) for row in created])
-
-
 # ---------------------------------------------------------------------------
 # Bulk registration (the Excel import): the same validation as hazard_create, written in bulk
 # ---------------------------------------------------------------------------
@@ -687,15 +638,15 @@ def hazard_bulk_create(*, actor, rows: list[tuple[int, dict]]) -> tuple[list[Haz
     by_year: dict[int, list[Hazard]] = {}
     for _row_no, hazard, _determination in built:
         by_year.setdefault(hazard.found_date.year, []).append(hazard)
-    entry = None
     for year, group in sorted(by_year.items()):
-        numbers, entry = _numbers_in_block(year, len(group))
-        for hazard, seq in zip(group, numbers, strict=True):
-            hazard.number = entry.template.format(year=year, seq=seq)
+        for hazard, (seq, number) in zip(
+            group, numbering.allocate_numbers(NUMBERING_KIND, len(group), year=year), strict=True
+        ):
+            hazard.number = number
             seqs[id(hazard)] = seq
     hazards = Hazard.objects.bulk_create([h for _r, h, _d in built], batch_size=1000)
-    if hazards:
-        _register_numbers(hazards, seqs, entry)
+    for year, group in sorted(by_year.items()):
+        numbering.register_numbers(NUMBERING_KIND, year, [(seqs[id(h)], h.number, h) for h in group])
     determinations = [
         HazardDetermination(
             hazard=hazard,

@@ -126,13 +126,13 @@ class TransitionActionsMixin:
         return Response(self.get_serializer(obj).data)
 
     @extend_schema(responses=TransitionRecordSerializer(many=True), summary="办理记录")
-    @drf_action(detail=True, methods=["get"], url_path="transitions", url_name="transitions")
+    @drf_action(detail=True, methods=["get"], url_path="transitions", url_name="transitions", pagination_class=None)
     def transitions(self, request, *args, **kwargs):
         obj = self.get_object()
         return Response(TransitionRecordSerializer(transition_history(obj), many=True).data)
 
     @extend_schema(responses=AvailableActionSerializer(many=True), summary="当前可办理的操作")
-    @drf_action(detail=True, methods=["get"], url_path="actions", url_name="actions")
+    @drf_action(detail=True, methods=["get"], url_path="actions", url_name="actions", pagination_class=None)
     def allowed_actions(self, request, *args, **kwargs):
         obj = self.get_object()
         return Response(AvailableActionSerializer(available_actions(obj, request.user), many=True).data)
