@@ -42,6 +42,16 @@ def pretty_changes(changes):
             else:
                 lines.append(format_html("<div><code>{}</code>: {} → ∅</div>", key, _short(before[key])))
         return mark_safe("".join(lines))  # noqa: S308 - every part is escaped by format_html
+    if isinstance(changes, dict) and "transition" in changes:
+        # A workflow step: action, from → to, and the reason given.
+        reason = changes.get("reason") or ""
+        return format_html(
+            "<div><code>{}</code>: {} → {}</div>{}",
+            changes.get("transition", ""),
+            changes.get("from", ""),
+            changes.get("to", ""),
+            format_html("<div>{}</div>", _short(reason)) if reason else "",
+        )
     return format_html("<code class='small'>{}</code>", canonical_json(changes).decode()[:400])
 
 
