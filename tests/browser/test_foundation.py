@@ -44,6 +44,8 @@ def test_audit_admin_enrols_totp_and_reads_the_audit_trail(page, mobile_page, li
     login(page, live_server_url, "auditor")
     expect(page).to_have_url(re.compile(r"/accounts/otp/"))
     secret = page.get_by_test_id("otp-secret").inner_text()
+    # The QR code must actually render (an <img> of an SVG without its namespace shows nothing).
+    page.wait_for_function("document.querySelector('img.otp-qr').naturalWidth > 0")
     screenshot(page, "otp-enrol")
     page.fill("#id_token", totp_now(secret))
     page.click("form.card button[type=submit]")

@@ -127,7 +127,14 @@ class SecondFactorTests(AnjianTestCase):
         client.post(reverse("accounts:login"), {"username": "auditor", "password": PASSWORD})
         self.assertRedirects(client.get(reverse("common:audit_list")), reverse("accounts:otp"))
         page = client.get(reverse("accounts:otp"))
-        self.assertContains(page, "data:image/svg+xml;base64,")
+        self.assertContains(page, "data:image/svg+xml")
+        # A standalone SVG: an <img> shows nothing without the SVG namespace.
+        from urllib.parse import unquote
+
+        uri = page.content.decode().split('src="data:image/svg+xml', 1)[1].split('"', 1)[0]
+        self.assertIn(
+            'xmlns="http://www.w3.org/2000/svg"', unquote(uri.split(",", 1)[1]).replace("&#x27;", "'").replace("'", '"')
+        )
         device = TOTPDevice.objects.get(user=self.a.auditor, confirmed=False)
         wrong = client.post(reverse("accounts:otp"), {"token": "000000"})
         self.assertContains(wrong, "验证码不正确")
