@@ -157,8 +157,11 @@ class ObjectEditView(LoginRequiredMixin, FormView):
         """Override: raise PermissionDenied when the user may not create one."""
 
     def get_form_kwargs(self):
+        from django import forms
+
         kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.object
+        if issubclass(self.get_form_class(), forms.ModelForm):
+            kwargs["instance"] = self.object
         kwargs["user"] = self.request.user
         return kwargs
 

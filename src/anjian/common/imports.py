@@ -1448,9 +1448,12 @@ class ImportCommand(BaseCommand):
             if raw is None:
                 continue
             if isinstance(form_field, forms.ModelChoiceField) and not str(raw).isdigit():
-                if not any(f.name == "name" for f in form_field.queryset.model._meta.get_fields()):
+                # A record option is named by its natural key: "name", or the field the form names
+                # (a work plan is found by its title).
+                key = getattr(form_field, "lookup_field", "name")
+                if not any(f.name == key for f in form_field.queryset.model._meta.get_fields()):
                     raise CommandError(f"--{name.replace('_', '-')}：请给出{form_field.label}的 ID")
-                matches = list(form_field.queryset.filter(name=raw).values_list("pk", flat=True)[:2])
+                matches = list(form_field.queryset.filter(**{key: raw}).values_list("pk", flat=True)[:2])
                 if len(matches) != 1:
                     what = "找不到" if not matches else "有多个"
                     raise CommandError(f"--{name.replace('_', '-')}：{what}名为“{raw}”的{form_field.label}")

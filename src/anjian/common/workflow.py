@@ -74,7 +74,10 @@ class Transition:
     after the transaction commits (external side effects); never runs after a rollback.
     ``form``: a ``TransitionForm`` whose cleaned data become the ``**extra`` of ``transition()``
     on pages and in the API. ``style``/``confirm``: the button's Bootstrap style and an optional
-    confirmation question.
+    confirmation question. ``party(obj, user)``: who, beyond role and scope, is a party to this
+    step (the head of the *reporting* unit, the letter's signee): returns ``None`` when ``user``
+    may act, else the reason in Chinese — checked before the transition and when offering buttons,
+    so a page never shows a button the step would refuse.
     """
 
     sources: tuple[str, ...]
@@ -87,6 +90,7 @@ class Transition:
     form: type[forms.Form] | None = None
     style: str = "primary"
     confirm: Any = ""
+    party: Callable[[models.Model, Any], Any] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.permission, str):
@@ -203,6 +207,10 @@ def check_transition(obj: models.Model, action: str, actor, *, reason: str = "")
             raise TransitionNotAllowed(
                 _("该记录不在您可%(action)s的数据范围内") % {"action": label}, code="out_of_scope"
             )
+        if spec.party is not None:
+            why = spec.party(obj, actor)
+            if why:
+                raise TransitionNotAllowed(str(why), code="not_party")
     if spec.needs_reason and not (reason or "").strip():
         raise TransitionNotAllowed(_("%(action)s须填写理由") % {"action": label}, code="reason_required")
     return spec
@@ -323,6 +331,8 @@ def available_actions(obj: models.Model, user) -> list[AvailableAction]:
         if permission not in scope_ok:
             scope_ok[permission] = can(user, permission, obj)
         if not scope_ok[permission]:
+            continue
+        if spec.party is not None and spec.party(obj, user):
             continue
         out.append(
             AvailableAction(

@@ -164,11 +164,6 @@ class HazardCreateView(ObjectEditView):
         if not has_role(self.request.user, Role.UNIT_STAFF, Role.UNIT_HEAD, Role.OFFICER):
             raise PermissionDenied(_("您的角色无权登记隐患"))
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.pop("instance", None)
-        return kwargs
-
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["multipart"] = True
@@ -188,7 +183,6 @@ class HazardEditView(ObjectEditView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.pop("instance", None)
         kwargs["hazard"] = self.object
         if self.request.method != "POST":
             kwargs["initial"] = HazardEditForm.initial_for(self.object)
@@ -209,11 +203,6 @@ class SelfReportView(ObjectEditView):
     def check_create_permission(self):
         if not has_role(self.request.user, Role.ENTERPRISE_USER):
             raise PermissionDenied(_("只有企业用户可以上报自查隐患"))
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.pop("instance", None)
-        return kwargs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

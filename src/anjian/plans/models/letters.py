@@ -53,6 +53,7 @@ class ResponsibilityLetter(AnjianModel):
             label=_("确认签订"),
             form=SignForm,
             hook=hooks.letter_sign,
+            party=hooks.letter_signee,
             style="success",
         ),
         "revoke": Transition(
@@ -60,7 +61,7 @@ class ResponsibilityLetter(AnjianModel):
             LetterStatus.REVOKED,
             label=_("作废"),
             needs_reason=True,
-            hook=hooks.letter_revoke,
+            party=hooks.letter_issuer,
             style="outline-danger",
         ),
     }

@@ -353,12 +353,14 @@ class ProgressReport(AnjianModel):
             ProgressStatus.SUBMITTED,
             label=_("提交审核"),
             hook=hooks.report_submit,
+            party=hooks.report_reporter,
         ),
         "approve": Transition(
             [ProgressStatus.SUBMITTED],
             ProgressStatus.APPROVED,
             label=_("审核通过"),
             hook=hooks.report_approve,
+            party=hooks.report_reviewer,
             style="success",
         ),
         "return": Transition(
@@ -366,6 +368,7 @@ class ProgressReport(AnjianModel):
             ProgressStatus.RETURNED,
             label=_("退回"),
             hook=hooks.report_return,
+            party=hooks.report_reviewer,
             needs_reason=True,
             style="outline-danger",
         ),

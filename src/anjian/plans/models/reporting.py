@@ -46,6 +46,7 @@ class Bulletin(AnjianModel):
             BulletinStatus.PUBLISHED,
             label=_("印发"),
             hook=hooks.bulletin_publish,
+            party=hooks.bulletin_manager,
             style="success",
             confirm=_("印发后数据冻结并编号，确认印发？"),
         ),

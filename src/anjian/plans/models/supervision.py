@@ -56,6 +56,7 @@ class SupervisionNotice(AnjianModel):
             label=_("反馈"),
             form=ReplyForm,
             hook=hooks.notice_reply,
+            party=hooks.notice_responder,
         ),
         "close": Transition([SupervisionStatus.REPLIED], SupervisionStatus.CLOSED, label=_("办结"), style="success"),
         "return": Transition(
@@ -167,14 +168,19 @@ class Summons(AnjianModel):
 
     TRANSITIONS = {
         "hold": Transition(
-            [SummonsStatus.PROPOSED], SummonsStatus.HELD, label=_("记录约谈"), form=HoldForm, hook=hooks.summons_hold
+            [SummonsStatus.PROPOSED],
+            SummonsStatus.HELD,
+            label=_("记录约谈"),
+            form=HoldForm,
+            hook=hooks.summons_hold,
+            party=hooks.summons_organiser,
         ),
         "dismiss": Transition(
             [SummonsStatus.PROPOSED],
             SummonsStatus.DISMISSED,
             label=_("不约谈"),
             needs_reason=True,
-            hook=hooks.summons_dismiss,
+            party=hooks.summons_organiser,
             style="outline-secondary",
         ),
     }

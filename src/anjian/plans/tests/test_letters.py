@@ -10,7 +10,7 @@ from django.urls import reverse
 from anjian.common.attachments import attachment_add
 from anjian.common.exceptions import DomainError, TransitionNotAllowed
 from anjian.common.testing import AnjianTestCase
-from anjian.common.workflow import transition
+from anjian.common.workflow import available_actions, transition
 from anjian.plans import rules, services
 from anjian.plans.choices import LetterStatus, MeetingKind, SummonsStatus, TaskSource
 from anjian.plans.models import ResponsibilityLetter, Summons, Task
@@ -90,6 +90,12 @@ class LetterTests(AnjianTestCase):
         self.assertFalse(ResponsibilityLetter.objects.restrict(self.a.ent_user).exists())
         self.assertFalse(Task.objects.restrict(self.a.ent_user2).exists())
         attachment_add(actor=self.a.ent_user2, target=child, uploaded_file=scan())
+        # The issuing unit's staff may see the letter, but signing is the signee's: no button, and refused.
+        self.assertNotIn("sign", [a.name for a in available_actions(child, self.a.gas_staff)])
+        self.assertIn("sign", [a.name for a in available_actions(child, self.a.ent_user2)])
+        with self.assertRaises(TransitionNotAllowed) as ctx:
+            transition(child, "sign", actor=self.a.gas_staff, signed_on=child.issued_on, signer_name="陈科员")
+        self.assertEqual(ctx.exception.code, "not_party")
         transition(child, "sign", actor=self.a.ent_user2, signed_on=child.issued_on, signer_name="吴经理")
         self.assertEqual(ResponsibilityLetter.objects.get(pk=child.pk).status, LetterStatus.SIGNED)
 

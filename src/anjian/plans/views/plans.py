@@ -299,7 +299,6 @@ class TaskAssignView(ObjectEditView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.pop("instance", None)
         kwargs.update(plan=self.object.plan, task=self.object)
         return kwargs
 
@@ -418,7 +417,6 @@ class ReportEditView(ObjectEditView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.pop("instance", None)
         kwargs.update(task=self.object.task, report=self.object)
         return kwargs
 
