@@ -111,7 +111,8 @@ test-postgres: install vendor
 
 # --- benchmarks ------------------------------------------------------------
 bench: install vendor
-	$(PY) benchmarks/run.py --sqlite --postgres '$(ANJIAN_TEST_DATABASE_URL)'
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) benchmarks/all.py --sqlite --postgres '$(ANJIAN_TEST_DATABASE_URL)'
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var build src/*.egg-info

@@ -1,0 +1,71 @@
+"""Run every benchmark suite and print one JSON document: {"audit": …, "plans": …, "hazards": …}.
+
+Each suite is its own script (see benchmarks/README.md) that makes throwaway databases, runs its
+steps in child processes and prints JSON; this only runs them one after another (never in
+parallel: the machine has two cores) and merges their output. Progress goes to stderr.
+
+    python benchmarks/all.py --sqlite --postgres postgres://postgres@127.0.0.1:5432/anjian [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def suites(args) -> list[tuple[str, list[str]]]:
+    pg = ["--postgres", args.postgres] if args.postgres else []
+    sqlite = ["--sqlite"] if args.sqlite else []
+    quick = args.quick
+    return [
+        ("audit", ["run.py", *sqlite, *pg, *(["--events", "100000", "--append-events", "1000"] if quick else [])]),
+        ("plans", ["bench_plans.py", *sqlite, *pg, *(["--plans", "10", "--tasks", "500"] if quick else [])]),
+        # The hazard list and import benchmarks are PostgreSQL-scale measurements by design.
+        ("hazards", ["bench_hazards.py", *pg, *(["--hazards", "100000", "--import-rows", "10000"] if quick else [])]),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sqlite", action="store_true")
+    parser.add_argument("--postgres", metavar="URL")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run (figures not comparable)")
+    parser.add_argument("--only", choices=["audit", "plans", "hazards"], action="append", help="run only these suites")
+    parser.add_argument("--output", metavar="FILE", help="also write the JSON document to FILE")
+    args = parser.parse_args(argv)
+    result: dict = {"started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "suites": {}}
+    status = 0
+    for name, command in suites(args):
+        if args.only and name not in args.only:
+            continue
+        if name == "hazards" and not args.postgres:
+            result["suites"][name] = {"status": "skipped", "reason": "needs --postgres"}
+            continue
+        print(f"== {name}: {' '.join(command)}", file=sys.stderr, flush=True)
+        started = time.monotonic()
+        proc = subprocess.run(
+            [sys.executable, str(HERE / command[0]), *command[1:]], stdout=subprocess.PIPE, text=True, check=False
+        )
+        try:
+            result["suites"][name] = json.loads(proc.stdout)
+        except json.JSONDecodeError:
+            result["suites"][name] = {"status": "error", "output": proc.stdout[-2000:]}
+        result["suites"][name]["exit_code"] = proc.returncode
+        result["suites"][name]["suite_wall_seconds"] = round(time.monotonic() - started, 1)
+        status = status or proc.returncode
+    result["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    text = json.dumps(result, ensure_ascii=False, indent=2)
+    print(text)
+    if args.output:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
