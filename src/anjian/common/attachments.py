@@ -24,6 +24,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from anjian.common.models import Attachment, AttachmentKind
 from anjian.common.services import service
+from anjian.common.text import join_list
 from anjian.orgs.scope import allowed_roles, can
 
 # sniffed MIME type → (kind, extensions the file name may carry)
@@ -65,7 +66,7 @@ def sniff(head: bytes, filename: str) -> tuple[str, str]:
     """(mime type, kind) of a file from its first bytes, or ValidationError naming the problem."""
     guess = filetype.guess(head)
     ext = PurePosixPath(filename or "").suffix.lower()
-    allowed = "、".join(ALLOWED_EXTENSIONS)
+    allowed = join_list(ALLOWED_EXTENSIONS)
     if guess is None or guess.mime not in ALLOWED_TYPES:
         found = guess.mime if guess else _("无法识别")
         raise ValidationError(

@@ -33,11 +33,30 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from anjian.common.models.audit import GENESIS_HASH, AuditAction, AuditChainHead, AuditEvent
 
 SECRET = "***"  # noqa: S105 - the mask shown instead of a secret, not a secret
 SYSTEM_ACTOR_NAME = "系统"
+# The names the system records for itself stay as written in the trail (hashed); pages show them in
+# the reader's language through actor_label().
+_SYSTEM_ACTOR_LABELS = {
+    SYSTEM_ACTOR_NAME: gettext_lazy("系统"),
+    "系统（逾期升级）": gettext_lazy("系统（逾期升级）"),
+    "系统（判定标准随版本发布）": gettext_lazy("系统（判定标准随版本发布）"),
+    "(未知)": gettext_lazy("(未知)"),
+}
+_COMMAND_SUFFIX = "（服务器命令）"
+
+
+def actor_label(name: str) -> str:
+    """An event's recorded actor name as a page shows it: the system's own names translated."""
+    if name in _SYSTEM_ACTOR_LABELS:
+        return str(_SYSTEM_ACTOR_LABELS[name])
+    if name and name.endswith(_COMMAND_SUFFIX):
+        return gettext("%(command)s（服务器命令）") % {"command": name.removesuffix(_COMMAND_SUFFIX)}
+    return name
 
 
 # ---------------------------------------------------------------------------
@@ -225,7 +244,7 @@ def _lock_head(using: str) -> AuditChainHead:
         return head
     # First event ever (or a freshly flushed test database). An existing trail without a head is tampering.
     if AuditEvent.objects.using(using).exists():
-        raise RuntimeError("审计链头缺失，但审计事件表非空：审计链可能被篡改。")
+        raise RuntimeError(gettext("审计链头缺失，但审计事件表非空：审计链可能被篡改。"))
     AuditChainHead.objects.using(using).get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
     return AuditChainHead.objects.using(using).select_for_update().get(pk=1)
 
@@ -415,15 +434,23 @@ def verify(*, anchor: tuple[int, str] | None = None, using: str = DEFAULT_DB_ALI
             digest = payload.pop("hash")
             seq = payload["seq"]
             if seq != expected_seq:
-                return broken(expected_seq, f"序号不连续：应为 {expected_seq}，实为 {seq}（有事件被删除或插入）")
+                return broken(
+                    expected_seq,
+                    gettext("序号不连续：应为 %(expected)s，实为 %(seq)s（有事件被删除或插入）")
+                    % {"expected": expected_seq, "seq": seq},
+                )
             if payload["prev_hash"] != expected_prev:
-                return broken(seq, f"事件 #{seq} 的前一哈希与事件 #{seq - 1} 的哈希不符")
+                return broken(
+                    seq, gettext("事件 #%(seq)s 的前一哈希与事件 #%(prev)s 的哈希不符") % {"seq": seq, "prev": seq - 1}
+                )
             if _hash_payload(payload) != digest:
-                return broken(seq, f"事件 #{seq} 的哈希与内容不符（内容被改动）")
+                return broken(seq, gettext("事件 #%(seq)s 的哈希与内容不符（内容被改动）") % {"seq": seq})
             if anchor is not None and seq == anchor[0]:
                 if digest != anchor[1]:
                     return broken(
-                        seq, f"事件 #{seq} 的哈希与公布的锚点不符（审计表可能被整体重写）", anchor_found=False
+                        seq,
+                        gettext("事件 #%(seq)s 的哈希与公布的锚点不符（审计表可能被整体重写）") % {"seq": seq},
+                        anchor_found=False,
                     )
                 anchor_found = True
             expected_prev, last_seq = digest, seq
@@ -432,7 +459,7 @@ def verify(*, anchor: tuple[int, str] | None = None, using: str = DEFAULT_DB_ALI
     last = last_seq or 0
     if head_row is None:
         if checked:
-            return VerifyResult(False, checked, last, expected_prev, None, "审计链头缺失")
+            return VerifyResult(False, checked, last, expected_prev, None, gettext("审计链头缺失"))
     elif head_seq != last or head_hash != expected_prev:
         return VerifyResult(
             False,
@@ -440,7 +467,8 @@ def verify(*, anchor: tuple[int, str] | None = None, using: str = DEFAULT_DB_ALI
             last,
             expected_prev,
             last + 1 if head_seq > last else last,
-            f"链头记录为 #{head_seq}，但审计表中连续的事件只到 #{last}（末尾事件被删除或链头被改动）",
+            gettext("链头记录为 #%(head)s，但审计表中连续的事件只到 #%(last)s（末尾事件被删除或链头被改动）")
+            % {"head": head_seq, "last": last},
         )
     if anchor is not None and not anchor_found:
         return VerifyResult(
@@ -449,10 +477,10 @@ def verify(*, anchor: tuple[int, str] | None = None, using: str = DEFAULT_DB_ALI
             last,
             expected_prev,
             anchor[0],
-            f"锚点 #{anchor[0]} 不在审计链上（审计链比锚点短或被截断）",
+            gettext("锚点 #%(seq)s 不在审计链上（审计链比锚点短或被截断）") % {"seq": anchor[0]},
             anchor_found=False,
         )
-    return VerifyResult(True, checked, last, expected_prev, None, "审计链完整", anchor_found)
+    return VerifyResult(True, checked, last, expected_prev, None, gettext("审计链完整"), anchor_found)
 
 
 def _read_head(using: str) -> AuditChainHead | None:
@@ -472,7 +500,7 @@ def _hash_payload(payload: dict) -> str:
 def parse_anchor(text: str) -> tuple[int, str]:
     seq, sep, digest = text.strip().partition(":")
     if not sep or not seq.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-        raise ValueError("锚点格式应为 SEQ:HASH，例如 1024:3f5a…（64 位小写十六进制）")
+        raise ValueError(gettext("锚点格式应为 SEQ:HASH，例如 1024:3f5a…（64 位小写十六进制）"))
     return int(seq), digest
 
 

@@ -18,6 +18,7 @@ import threading
 import time
 
 import chinese_calendar
+from django.utils.translation import gettext
 
 
 class CalendarUnknownYear(LookupError):
@@ -26,8 +27,11 @@ class CalendarUnknownYear(LookupError):
     def __init__(self, year: int) -> None:
         self.year = year
         super().__init__(
-            f"{year} 年的国务院节假日安排尚未知晓：请系统管理员在“节假日安排”中录入该年通知，"
-            f"或升级日历数据包（chinesecalendar）。"
+            gettext(
+                "%(year)s 年的国务院节假日安排尚未知晓：请系统管理员在“节假日安排”中录入该年通知，"
+                "或升级日历数据包（chinesecalendar）。"
+            )
+            % {"year": year}
         )
 
 

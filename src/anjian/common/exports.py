@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -32,7 +33,7 @@ def _cell_value(value):
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return gettext("是") if value else gettext("否")
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, int | float | Decimal | dt.date):
@@ -55,7 +56,7 @@ def _resolve(obj, accessor: str | Callable):
 
 def write_xlsx(rows: Iterable, columns: list[tuple[str, str | Callable]], fileobj, *, title: str = "") -> int:
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=(title or "导出")[:31])
+    ws = wb.create_sheet(title=str(title or gettext("导出"))[:31])
     header = []
     for name, _acc in columns:
         cell = WriteOnlyCell(ws, value=str(name))

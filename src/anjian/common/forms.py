@@ -1,14 +1,21 @@
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anjian.common.attachments import ALLOWED_EXTENSIONS
 from anjian.common.models import CalendarYear
+from anjian.common.text import join_list
+
+
+def _allowed_help() -> str:
+    return gettext("允许：%(ext)s") % {"ext": join_list(ALLOWED_EXTENSIONS)}
 
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=_("文件"),
-        help_text=_("允许：%(ext)s") % {"ext": "、".join(ALLOWED_EXTENSIONS)},
+        help_text=lazy(_allowed_help, str)(),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)}),
     )
     description = forms.CharField(label=_("说明"), max_length=200, required=False)

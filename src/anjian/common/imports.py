@@ -4,12 +4,14 @@ An import is declared once, as an ``ImportSpec``: ordered ``Column``s (Chinese h
 field it feeds, type, required, example, help), the form and the service a typed record goes
 through, and optional page options (e.g. the parent unit). From that declaration:
 
-* ``build_template()`` — a downloadable .xlsx with the Chinese headers, text-formatted code
-  columns (18-digit codes and leading zeros survive Excel), dropdowns for choice columns, a
-  frozen header and an instructions sheet;
+* ``build_template()`` — a downloadable .xlsx with the headers (Chinese msgids, written in the
+  page's language), text-formatted code columns (18-digit codes and leading zeros survive Excel),
+  dropdowns for choice columns, a frozen header and an instructions sheet;
 * ``read_rows()`` — streams the uploaded sheet with openpyxl in read-only mode, finds the header
-  row, matches headers by name in any order, skips blank rows and normalises cells (Excel dates,
-  numbers stored as text and text stored as numbers, full-width characters and spaces);
+  row, matches headers by name in any order and in any of the site's languages (a template
+  downloaded in English imports on a Chinese page, and the other way round), skips blank rows and
+  normalises cells (Excel dates, numbers stored as text and text stored as numbers, full-width
+  characters and spaces);
 * ``run_import()`` — validates each row with the same form and writes it with the same service a
   typed record uses, inside one transaction: foreign keys come from a cache built once per file
   (one query per column, never per row), every error is collected as (row as Excel numbers it,
@@ -53,7 +55,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -69,12 +71,14 @@ from anjian.common.exceptions import DomainError
 from anjian.common.exports import attachment_response
 from anjian.common.models import AuditAction
 from anjian.common.services import service
+from anjian.common.text import join_clauses, join_list, labelled
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULT_MAX_ROWS = 100_000
-ERROR_HEADER = "错误说明"
-INSTRUCTIONS_TITLE = "填写说明"
-OPTIONS_SHEET = "下拉选项"
+# The extra column of a failed-rows file and the template's other sheets, named in the page's language.
+ERROR_HEADER = gettext_lazy("错误说明")
+INSTRUCTIONS_TITLE = gettext_lazy("填写说明")
+OPTIONS_SHEET = gettext_lazy("下拉选项")
 # Headers are looked for in the first rows (a title row above the header is common).
 HEADER_SEARCH_ROWS = 20
 # After this many consecutive blank rows the sheet is taken to have ended: Excel often leaves
@@ -132,6 +136,19 @@ def max_import_bytes() -> int:
     return int(getattr(settings, "ANJIAN_MAX_UPLOAD_MB", 20)) * 1024 * 1024
 
 
+def in_every_language(text) -> list[str]:
+    """``text`` (a lazy translation or a plain string) as the active language and then every configured
+    language writes it, without repeats. Headers, choice labels and sheet names are matched against all
+    of them: a template downloaded in English imports on a Chinese page and the other way round."""
+    names = [str(text)]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            name = str(text)
+        if name not in names:
+            names.append(name)
+    return names
+
+
 class ImportFileError(Exception):
     """The file as a whole cannot be imported (not an .xlsx, a required column missing, too big)."""
 
@@ -166,13 +183,14 @@ class Lookup:
 
 @dataclass(frozen=True)
 class Column:
-    """One column of an import: its Chinese header and the form field it feeds.
+    """One column of an import: its header (a Chinese msgid, shown translated) and the form field it feeds.
 
     ``kind`` is one of text, code, int, decimal, date, bool, choice, fk, fks; left empty it follows
     the form field (ChoiceField → choice, DateField → date, …). ``required`` left as None follows
     the form field too. ``code`` columns are identifiers (统一社会信用代码, 身份证号, phone numbers):
     text-formatted in the template, spaces removed, full-width characters folded, upper case.
-    ``unique`` reports a value that repeats within the file on the later row.
+    ``unique`` reports a value that repeats within the file on the later row. A file is read with
+    the header, and ``aliases``, in any of the site's languages (see ``in_every_language``).
     """
 
     header: str
@@ -205,6 +223,8 @@ class BoundColumn:
     label: str
     help: str
     choices: list[tuple[Any, str]] = field(default_factory=list)
+    # The choices' labels in the other languages too, so a cell written in any of them is understood.
+    choice_aliases: list[tuple[Any, str]] = field(default_factory=list)
 
     @property
     def header(self) -> str:
@@ -216,6 +236,8 @@ class BoundColumn:
 
     def choice_map(self) -> dict[str, Any]:
         out = {}
+        for value, label in self.choice_aliases:
+            out.setdefault(_fold(label), value)
         for value, label in self.choices:
             out[_fold(str(value))] = value
             out[_fold(str(label))] = value
@@ -303,7 +325,13 @@ class ImportSpec:
 
     @property
     def sheet_title(self) -> str:
-        return (str(self.title) or "数据")[:31]
+        return (str(self.title) or _("数据"))[:31]
+
+    def sheet_titles(self) -> list[str]:
+        """The data sheet's name in every language (a template made in any of them is read)."""
+        if not str(self.title):
+            return [self.sheet_title]
+        return [name[:31] for name in in_every_language(self.title)]
 
     def row_limit(self) -> int:
         return self.max_rows or max_import_rows()
@@ -332,7 +360,10 @@ class ImportSpec:
             required = form_field.required if column.required is None else column.required
             choices = list(column.choices or [])
             if kind == CHOICE and not choices:
-                choices = [(v, str(lbl)) for v, lbl in getattr(form_field, "choices", []) if v not in ("", None)]
+                choices = [(v, lbl) for v, lbl in getattr(form_field, "choices", []) if v not in ("", None)]
+            aliases = [(v, name) for v, lbl in choices for name in in_every_language(lbl)[1:]]
+            if not column.choices:
+                choices = [(v, str(lbl)) for v, lbl in choices]
             bound.append(
                 BoundColumn(
                     column=column,
@@ -342,6 +373,7 @@ class ImportSpec:
                     label=str(form_field.label or column.header),
                     help=str(column.help or form_field.help_text or ""),
                     choices=choices,
+                    choice_aliases=aliases,
                 )
             )
         return bound
@@ -542,7 +574,7 @@ def _as_text(value) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     return str(value)
 
 
@@ -632,7 +664,7 @@ class _Lookups:
 
 
 def convert(column: BoundColumn, raw, lookups: _Lookups | None = None):
-    """(form value, None) or (None, message in Chinese) for one normalised cell."""
+    """(form value, None) or (None, message in the active language) for one normalised cell."""
     kind = column.kind
     if raw is None:
         return ([] if kind == FKS else ""), None
@@ -676,7 +708,7 @@ def convert(column: BoundColumn, raw, lookups: _Lookups | None = None):
         value = column.choice_map().get(_fold(_as_text(raw)))
         if value is None:
             labels = [str(label) for _v, label in column.choices]
-            shown = "、".join(labels[:12]) + ("…" if len(labels) > 12 else "")
+            shown = join_list(labels[:12]) + ("…" if len(labels) > 12 else "")
             return None, _("“%(v)s”不是可选值（可选：%(choices)s）") % {"v": _as_text(raw), "choices": shown}
         return value, None
     if kind in (FK, FKS):
@@ -688,7 +720,7 @@ def convert(column: BoundColumn, raw, lookups: _Lookups | None = None):
             elif obj not in found:
                 found.append(obj)
         if problems:
-            return None, "；".join(problems)
+            return None, join_clauses(problems)
         if kind == FK:
             return (found[0] if found else ""), None
         return found, None
@@ -726,10 +758,15 @@ def read_rows(spec: ImportSpec, fileobj, ctx: ImportContext | None = None) -> Pa
             _("无法读取该文件：不是有效的 .xlsx 工作簿（旧的 .xls 或 WPS 格式请先另存为 .xlsx）")
         ) from exc
     try:
-        ws = wb[spec.sheet_title] if spec.sheet_title in wb.sheetnames else wb.worksheets[0]
+        ws = next((wb[name] for name in spec.sheet_titles() if name in wb.sheetnames), wb.worksheets[0])
         # The stored dimensions may be wrong (some generators write A1); read to the real end.
         ws.reset_dimensions()
         known: dict[str, BoundColumn] = {}
+        # The headers in the page's language win; the same headers in the other languages are understood too.
+        for column in bound:
+            for alias in (column.column.header, *column.column.aliases):
+                for name in in_every_language(alias)[1:]:
+                    known.setdefault(_header_key(name), column)
         for column in bound:
             for name in (column.header, *map(str, column.column.aliases)):
                 known[_header_key(name)] = column
@@ -749,7 +786,7 @@ def read_rows(spec: ImportSpec, fileobj, ctx: ImportContext | None = None) -> Pa
         if not header_row:
             raise ImportFileError(
                 _("找不到表头：第一行应为列名（%(names)s），请使用导入模板")
-                % {"names": "、".join(c.header for c in bound)}
+                % {"names": join_list(c.header for c in bound)}
             )
         present = sorted(positions.values(), key=lambda c: c.index)
         by_position = sorted(positions.items())
@@ -798,20 +835,21 @@ def _check_header(values, matched: dict[int, BoundColumn], bound: list[BoundColu
     if missing:
         raise ImportFileError(
             _("缺少必填列：%(names)s。请使用导入模板，列名须与模板一致（列的顺序可以不同）")
-            % {"names": "、".join(missing)}
+            % {"names": join_list(missing)}
         )
     return matched
 
 
 def _unknown_headers(values, matched) -> list[str]:
+    error_headers = {_header_key(name) for name in in_every_language(ERROR_HEADER)}
     unknown = [
         _as_text(v).strip()
         for i, v in enumerate(values)
-        if v is not None and i not in matched and _as_text(v).strip() and _header_key(v) != _header_key(ERROR_HEADER)
+        if v is not None and i not in matched and _as_text(v).strip() and _header_key(v) not in error_headers
     ]
     if not unknown:
         return []
-    return [_("以下列不在导入范围内，已忽略：%(names)s") % {"names": "、".join(unknown)}]
+    return [_("以下列不在导入范围内，已忽略：%(names)s") % {"names": join_list(unknown)}]
 
 
 # ---------------------------------------------------------------------------
@@ -996,7 +1034,7 @@ def _dropdown_values(column: BoundColumn, ctx: ImportContext) -> list[str]:
     if column.kind == CHOICE:
         return [str(label) for _value, label in column.choices]
     if column.kind == BOOL:
-        return ["是", "否"]
+        return [_("是"), _("否")]
     lookup = column.column.lookup
     if column.kind == FK and lookup is not None and lookup.dropdown:
         qs = lookup.get_queryset(ctx).values_list(lookup.fields[0], flat=True)[:DROPDOWN_LIMIT]
@@ -1015,7 +1053,8 @@ def _data_sheet(wb: Workbook, spec: ImportSpec, columns: list[BoundColumn], ctx:
         cell.alignment = Alignment(horizontal="center", vertical="center")
         note = column.help or ""
         if column.column.example not in ("", None):
-            note = f"{note}\n{_('示例')}：{_as_text(column.column.example)}".strip()
+            example = labelled(_("示例"), _as_text(column.column.example))
+            note = f"{note}\n{example}".strip()
         if note:
             cell.comment = Comment(note, "Anjian", width=240, height=90)
         dim = ws.column_dimensions[letter]
@@ -1028,7 +1067,7 @@ def _data_sheet(wb: Workbook, spec: ImportSpec, columns: list[BoundColumn], ctx:
             dim.number_format = "yyyy-mm-dd"
     if error_column:
         position = len(columns) + 1
-        cell = ws.cell(row=1, column=position, value=ERROR_HEADER)
+        cell = ws.cell(row=1, column=position, value=str(ERROR_HEADER))
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="C00000")
         ws.column_dimensions[get_column_letter(position)].width = 60
@@ -1039,12 +1078,13 @@ def _data_sheet(wb: Workbook, spec: ImportSpec, columns: list[BoundColumn], ctx:
 
 def _add_dropdowns(wb: Workbook, ws, columns: list[BoundColumn], ctx: ImportContext, last_row: int) -> None:
     options_ws = None
+    options_title = str(OPTIONS_SHEET)
     for position, column in enumerate(columns, start=1):
         values = _dropdown_values(column, ctx)
         if not values:
             continue
         if options_ws is None:
-            options_ws = wb.create_sheet(OPTIONS_SHEET)
+            options_ws = wb.create_sheet(options_title)
             options_ws.sheet_state = "hidden"
         option_col = get_column_letter(options_ws.max_column + 1 if options_ws.max_row > 1 else 1)
         if options_ws.cell(row=1, column=1).value is None:
@@ -1054,7 +1094,7 @@ def _add_dropdowns(wb: Workbook, ws, columns: list[BoundColumn], ctx: ImportCont
             cell = options_ws[f"{option_col}{i}"]
             cell.value = value
             cell.data_type = "s"
-        source = f"{quote_sheetname(OPTIONS_SHEET)}!${option_col}$2:${option_col}${len(values) + 1}"
+        source = f"{quote_sheetname(options_title)}!${option_col}$2:${option_col}${len(values) + 1}"
         strict = column.kind in (CHOICE, BOOL)
         validation = DataValidation(
             type="list",
@@ -1071,7 +1111,7 @@ def _add_dropdowns(wb: Workbook, ws, columns: list[BoundColumn], ctx: ImportCont
 
 
 def _instructions_sheet(wb: Workbook, spec: ImportSpec, columns: list[BoundColumn], ctx: ImportContext) -> None:
-    ws = wb.create_sheet(INSTRUCTIONS_TITLE)
+    ws = wb.create_sheet(str(INSTRUCTIONS_TITLE))
     ws["A1"] = _("%(title)s导入说明") % {"title": spec.title}
     ws["A1"].font = Font(bold=True, size=14)
     notes = [
@@ -1102,7 +1142,8 @@ def _instructions_sheet(wb: Workbook, spec: ImportSpec, columns: list[BoundColum
     for offset, column in enumerate(columns, start=1):
         help_text = column.help
         if column.kind == CHOICE and column.choices:
-            help_text = f"{help_text} {_('可选')}：{'、'.join(str(lbl) for _v, lbl in column.choices)}".strip()
+            choices = labelled(_("可选"), join_list(lbl for _v, lbl in column.choices))
+            help_text = f"{help_text} {choices}".strip()
         row = start + offset
         values = [
             column.header,
@@ -1126,7 +1167,7 @@ def _save(wb: Workbook) -> bytes:
 
 
 def build_template(spec: ImportSpec, *, actor=None, options: dict | None = None) -> bytes:
-    """The downloadable template: Chinese headers, text-formatted code columns, dropdowns, frozen
+    """The downloadable template: headers in the page's language, text-formatted code columns, dropdowns, frozen
     header, and an instructions sheet listing every column with its type, example and help."""
     ctx = ImportContext(actor=actor, options=dict(options or {}))
     columns = spec.bind(ctx)
@@ -1169,10 +1210,10 @@ def failed_rows_workbook(spec: ImportSpec, result: ImportResult, *, actor=None, 
                 cell.number_format = "yyyy-mm-dd"
         reasons = []
         for error in by_row[row_no]:
-            reasons.append(f"{error.column}：{error.message}" if error.column else error.message)
+            reasons.append(labelled(error.column, error.message) if error.column else error.message)
             if error.column in header_positions:
                 ws.cell(row=out_row, column=header_positions[error.column]).fill = ERROR_FILL
-        reason = _("（原第 %(row)s 行）") % {"row": row_no} + "；".join(reasons)
+        reason = _("（原第 %(row)s 行）") % {"row": row_no} + join_clauses(reasons)
         cell = ws.cell(row=out_row, column=len(columns) + 1)
         _write_value(cell, reason)
         cell.font = Font(color="C00000")
@@ -1264,7 +1305,7 @@ class ImportView(LoginRequiredMixin, TemplateView):
         if download == "template":
             return attachment_response(
                 build_template(self.spec, actor=request.user),
-                f"{self.spec.title}导入模板.xlsx",
+                _("%(title)s导入模板") % {"title": self.spec.title} + ".xlsx",
                 ascii_name=f"{self.spec.name}-import-template.xlsx",
                 content_type=XLSX_CONTENT_TYPE,
             )
@@ -1274,7 +1315,7 @@ class ImportView(LoginRequiredMixin, TemplateView):
                 raise Http404
             return attachment_response(
                 content,
-                f"{self.spec.title}导入出错行.xlsx",
+                _("%(title)s导入出错行") % {"title": self.spec.title} + ".xlsx",
                 ascii_name=f"{self.spec.name}-import-errors.xlsx",
                 content_type=XLSX_CONTENT_TYPE,
             )

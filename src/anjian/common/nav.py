@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -59,12 +60,14 @@ def sections_for(user) -> list[dict]:
 register(
     NavSection(
         key="system",
-        label="系统管理",
+        label=pgettext_lazy("navigation", "系统管理"),
         weight=900,
         items=[
-            NavItem("审计日志", "common:audit_list", frozenset({"auditadmin"})),
-            NavItem("节假日安排", "common:calendar_list", frozenset({"sysadmin"})),
-            NavItem("逾期升级规则", "common:escalation_policy_list", frozenset({"sysadmin"})),
+            NavItem(pgettext_lazy("navigation", "审计日志"), "common:audit_list", frozenset({"auditadmin"})),
+            NavItem(pgettext_lazy("navigation", "节假日安排"), "common:calendar_list", frozenset({"sysadmin"})),
+            NavItem(
+                pgettext_lazy("navigation", "逾期升级规则"), "common:escalation_policy_list", frozenset({"sysadmin"})
+            ),
         ],
     )
 )
@@ -72,11 +75,11 @@ register(
 register(
     NavSection(
         key="supervision",
-        label="督查督办",
+        label=pgettext_lazy("navigation", "督查督办"),
         weight=300,
         items=[
             NavItem(
-                "逾期升级台账",
+                pgettext_lazy("navigation", "逾期升级台账"),
                 "common:escalation_list",
                 frozenset(
                     {"leader", "unit_head", "unit_staff", "officer", "legal_reviewer", "enterprise_user", "agency_user"}

@@ -48,6 +48,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from anjian.common.models import Notification, NotificationLevel
+from anjian.common.text import join_list
 
 log = logging.getLogger("anjian.notifications")
 IN_APP = "anjian.common.notifications.InAppNotifier"
@@ -159,7 +160,7 @@ def notify(
         raise ValidationError({"title": ValidationError(_("消息标题不能超过 200 个字"), code="max_length")})
     if level not in NotificationLevel.values:
         raise ValidationError(
-            {"level": ValidationError(_("消息级别应为 %(v)s 之一") % {"v": "、".join(NotificationLevel.values)})}
+            {"level": ValidationError(_("消息级别应为 %(v)s 之一") % {"v": join_list(NotificationLevel.values)})}
         )
     url = _check_url(url)
     users = _users(recipients)

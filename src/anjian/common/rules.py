@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jsonschema
+from django.utils.translation import gettext, gettext_lazy
 
 from anjian.common import calendar
 
@@ -60,7 +61,9 @@ def get_rule(name: str) -> Rule:
         return _REGISTRY[name]
     except KeyError:
         known = ", ".join(r.name for r in all_rules())
-        raise UnknownRule(f"没有名为 {name!r} 的规则。已有规则：{known}") from None
+        raise UnknownRule(
+            gettext("没有名为 %(name)s 的规则。已有规则：%(known)s") % {"name": repr(name), "known": known}
+        ) from None
 
 
 def run_rule(name: str, payload: Any) -> dict:
@@ -72,10 +75,10 @@ def run_rule(name: str, payload: Any) -> dict:
         where = "/".join(str(p) for p in first.absolute_path)
         if first.validator == "required":
             missing = first.message.split("'")[1] if "'" in first.message else first.message
-            raise RuleInputError(f"缺少字段 {'/'.join(filter(None, [where, missing]))}")
+            raise RuleInputError(gettext("缺少字段 %(f)s") % {"f": "/".join(filter(None, [where, missing]))})
         if first.validator == "additionalProperties":
-            raise RuleInputError(f"不认识的字段：{first.message}")
-        raise RuleInputError(f"字段 {where or '(输入)'}：{first.message}")
+            raise RuleInputError(gettext("不认识的字段：%(m)s") % {"m": first.message})
+        raise RuleInputError(gettext("字段 %(f)s：%(m)s") % {"f": where or gettext("(输入)"), "m": first.message})
     return rule.func(**payload)
 
 
@@ -93,7 +96,7 @@ def run_rule(name: str, payload: Any) -> dict:
         "required": ["start", "days"],
         "additionalProperties": False,
     },
-    description="起算日加（减）N 个工作日，按国务院办公厅节假日安排（含调休上班日）",
+    description=gettext_lazy("起算日加（减）N 个工作日，按国务院办公厅节假日安排（含调休上班日）"),
     source="国务院办公厅关于部分节假日安排的通知（逐年）；《国务院关于职工工作时间的规定》",
 )
 def add_working_days_rule(*, start: str, days: int) -> dict:

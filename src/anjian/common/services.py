@@ -6,6 +6,7 @@ import functools
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext
 
 from anjian.common import audit
 from anjian.common.exceptions import ConcurrentEditError, OutOfScope
@@ -50,6 +51,8 @@ def ensure_in_scope(user, instance: models.Model, action: str = "change") -> Non
 def apply_fields(instance: models.Model, data: dict, allowed: tuple[str, ...]) -> None:
     unknown = set(data) - set(allowed)
     if unknown:
-        raise ValidationError({name: ValidationError("不允许修改该字段", code="not_editable") for name in unknown})
+        raise ValidationError(
+            {name: ValidationError(gettext("不允许修改该字段"), code="not_editable") for name in unknown}
+        )
     for name, value in data.items():
         setattr(instance, name, value)

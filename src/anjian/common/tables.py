@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from anjian.common.audit import actor_label
 from anjian.common.models import AuditEvent
 
 
@@ -21,6 +22,9 @@ class AuditEventTable(tables.Table):
         fields = ("seq", "at", "actor_name", "ip", "action", "object_type", "object_id", "object_repr", "changes")
         attrs = {"class": "table table-sm table-hover align-middle"}
         order_by = ("-seq",)
+
+    def render_actor_name(self, value):
+        return actor_label(value)
 
     def render_object_type(self, value, record):
         return format_html('<code class="small">{}</code>', value)

@@ -24,6 +24,7 @@ from anjian.common.forms import AttachmentForm, CalendarYearForm
 from anjian.common.generic import ObjectListView, apply_validation_error
 from anjian.common.models import Attachment, AuditEvent, AuditVerification, CalendarYear
 from anjian.common.tables import AuditEventTable
+from anjian.common.text import labelled
 from anjian.common.todos import todos_for
 from anjian.orgs.choices import Role
 from anjian.orgs.scope import has_role, user_grants
@@ -174,7 +175,7 @@ def attachment_upload(request, app_label: str, model: str, object_id: str):
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else _("附件")
             for error in errors:
-                messages.error(request, f"{label}：{error}")
+                messages.error(request, labelled(label, error))
     return redirect(back)
 
 

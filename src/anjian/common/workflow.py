@@ -54,6 +54,7 @@ from anjian.common import audit
 from anjian.common.exceptions import TransitionNotAllowed
 from anjian.common.models.workflow import TransitionRecord
 from anjian.common.services import ensure_in_scope, lock_for_update, save_validated, service
+from anjian.common.text import join_list
 
 
 # ---------------------------------------------------------------------------
@@ -173,7 +174,7 @@ def get_transition(model, action: str) -> Transition:
 def _role_labels(roles: Iterable[str]) -> str:
     from anjian.orgs.choices import Role
 
-    return "、".join(str(label) for value, label in Role.choices if value in roles)
+    return join_list(label for value, label in Role.choices if value in roles)
 
 
 def check_transition(obj: models.Model, action: str, actor, *, reason: str = "") -> Transition:

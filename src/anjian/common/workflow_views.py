@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from anjian.common.exceptions import DomainError
+from anjian.common.text import labelled
 from anjian.common.workflow import action_label, build_form, get_transition, transition
 
 
@@ -43,7 +44,7 @@ def _field_errors(form, exc: ValidationError | None = None, model=None) -> list[
             except Exception:  # noqa: BLE001 - not a model field: show the key itself
                 label = name
         for message in field_messages:
-            lines.append(f"{label}：{message}" if label else str(message))
+            lines.append(labelled(label, message) if label else str(message))
     return lines
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/anjian
 BASE_DIR = Path(os.environ.get("ANJIAN_HOME", Path.cwd())).resolve()
@@ -362,7 +363,10 @@ SPECTACULAR_SETTINGS = {
 ANJIAN_AUDIT_HASH = env_str("ANJIAN_AUDIT_HASH", "sha256")
 if ANJIAN_AUDIT_HASH not in {"sha256", "sm3"}:
     raise ImproperlyConfigured(f"ANJIAN_AUDIT_HASH must be sha256 or sm3, not {ANJIAN_AUDIT_HASH!r}")
-ANJIAN_SITE_NAME = env_str("ANJIAN_SITE_NAME", "安监 · 安全生产和消防监管平台")
+# The default name follows the page's language; a name set in the environment is shown as it is.
+ANJIAN_SITE_NAME = env_str("ANJIAN_SITE_NAME")
+if ANJIAN_SITE_NAME is None:
+    ANJIAN_SITE_NAME = gettext_lazy("安监 · 安全生产和消防监管平台")
 ANJIAN_DEMO_DATA_DIR = Path(env_str("ANJIAN_DEMO_DATA_DIR") or (BASE_DIR.parent / "shared" / "data"))
 # Notification channels (dotted paths of classes with send(notification)). In-app delivery is
 # always on; add e.g. an SMS or WeCom backend here (see anjian.common.notifications).

@@ -2,6 +2,7 @@ from importlib import import_module
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -38,8 +39,8 @@ api_v1 = [
     path("", include(router.urls)),
 ]
 
-admin.site.site_header = "安监 Anjian 后台"
-admin.site.site_title = "安监 Anjian"
+admin.site.site_header = gettext_lazy("安监 Anjian 后台")
+admin.site.site_title = gettext_lazy("安监 Anjian")
 
 urlpatterns = [
     path("", common_views.home, name="home"),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,7 +36,7 @@ class HazardsConfig(AppConfig):
             policy_key="hazard",
             responsible_unit=lambda h: h.supervising_unit,
             recipients=escalation_recipients,
-            label=lambda h: f"隐患 {h.number}（{h.title[:30]}）",
+            label=lambda h: gettext("隐患 %(number)s（%(title)s）") % {"number": h.number, "title": h.title[:30]},
             select_related=("supervising_unit", "responsible_enterprise"),
         )
         register_todo(selectors.hazard_todos)

@@ -21,6 +21,7 @@ from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from anjian.common.services import save_validated, service
+from anjian.common.text import join_list
 from anjian.hazards import rules
 from anjian.hazards.choices import Standard
 
@@ -57,13 +58,13 @@ def _check_items(items, where: str, id_re: re.Pattern, problems: list[str]) -> N
 
 
 def validate_criteria(data) -> list[str]:
-    """Every problem of a criteria document, in Chinese, naming where it is; [] when usable."""
+    """Every problem of a criteria document (in the active language), naming where it is; [] when usable."""
     if not isinstance(data, dict):
         return [_("文件内容应为 JSON 对象")]
     problems: list[str] = []
     standard = data.get("standard")
     if standard not in Standard.values:
-        problems.append(_("standard 应为 %(v)s 之一") % {"v": "、".join(Standard.values)})
+        problems.append(_("standard 应为 %(v)s 之一") % {"v": join_list(Standard.values)})
     for key in ("version", "name", "document"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             problems.append(_("缺少字段 %(k)s") % {"k": key})
@@ -82,7 +83,7 @@ def validate_criteria(data) -> list[str]:
     elif standard == Standard.FIRE:
         place_types = data.get("place_types")
         if not isinstance(place_types, dict) or set(place_types) != set(PLACE_TYPES):
-            problems.append(_("place_types 应正好包含 %(v)s") % {"v": "、".join(PLACE_TYPES)})
+            problems.append(_("place_types 应正好包含 %(v)s") % {"v": join_list(PLACE_TYPES)})
         _check_items(data.get("direct"), "direct", FIRE_DIRECT_RE, problems)
         _check_items(data.get("exclusions"), "exclusions", re.compile(r"^E\d{1,2}$"), problems)
         if data.get("elements") is not None:
@@ -158,10 +159,11 @@ def version_row(standard: str, version: str | None = None):
     if version:
         rows = [r for r in rows if r.edition == version]
     if not rows:
-        raise rules.CriteriaError(
-            _("没有可用的“%(s)s”%(v)s判定标准，请系统管理员载入")
-            % {"s": Standard(standard).label, "v": f" {version} 版" if version else ""}
-        )
+        if version:
+            message = _("没有可用的“%(s)s” %(v)s 版判定标准，请系统管理员载入")
+        else:
+            message = _("没有可用的“%(s)s”判定标准，请系统管理员载入")
+        raise rules.CriteriaError(message % {"s": Standard(standard).label, "v": version})
     return max(rows, key=lambda r: rules.version_key(r.edition))
 
 

@@ -8,6 +8,7 @@ from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anjian.common.text import join_list
 from anjian.hazards.choices import (
     CampaignKind,
     CoordinateSystem,
@@ -318,7 +319,7 @@ class ReceiptForm(forms.Form):
 # Major-hazard determination (guided checklists built from the criteria version)
 # ---------------------------------------------------------------------------
 def _label(item: dict, prefix: str = "") -> str:
-    mark = "" if item.get("verified") else "［待核］"
+    mark = "" if item.get("verified") else _("［待核］")
     return f"{prefix}{item['text']}{mark}"
 
 
@@ -546,7 +547,7 @@ class MeasureForm(VersionedModelForm):
         self.fields["kind"].choices = MeasureKind.choices
         self.fields["status"].choices = MeasureStatus.choices
         if self.instance.pk and not self.is_bound:
-            self.initial["hazards_text"] = "、".join(self.instance.hazards.values_list("number", flat=True))
+            self.initial["hazards_text"] = join_list(self.instance.hazards.values_list("number", flat=True))
 
     def clean_hazards_text(self):
         from anjian.common.imports import MULTI_SEPARATORS
@@ -561,7 +562,7 @@ class MeasureForm(VersionedModelForm):
         missing = [n for n in numbers if n not in found]
         if missing:
             raise ValidationError(
-                _("找不到隐患（或不在您的数据范围内）：%(n)s") % {"n": "、".join(missing)}, code="unknown_hazard"
+                _("找不到隐患（或不在您的数据范围内）：%(n)s") % {"n": join_list(missing)}, code="unknown_hazard"
             )
         return [found[n] for n in dict.fromkeys(numbers)]
 

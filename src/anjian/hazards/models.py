@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.common.models import AnjianModel, Attachment, TransitionRecord
 from anjian.common.scope import ScopeFields
+from anjian.common.text import join_list
 from anjian.hazards import transitions as hazard_transitions
 from anjian.hazards.choices import (
     OPEN_STATES,
@@ -175,7 +176,11 @@ class CriteriaVersion(AnjianModel):
         ]
 
     def __str__(self) -> str:
-        return self.name if self.edition in self.name else f"{self.name}（{self.edition}版）"
+        return (
+            self.name
+            if self.edition in self.name
+            else _("%(name)s（%(edition)s版）") % {"name": self.name, "edition": self.edition}
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("hazards:checklist", args=[self.standard]) + f"?edition={self.edition}"
@@ -342,7 +347,7 @@ class Hazard(AnjianModel):
     @property
     def basis_labels(self) -> str:
         """ "第八条（六）、第十条" — how a 重大 determination names its basis."""
-        return "、".join(item.get("label", item.get("id", "")) for item in self.major_basis or [])
+        return join_list(item.get("label", item.get("id", "")) for item in self.major_basis or [])
 
     def is_overdue(self, today=None) -> bool:
         from anjian.hazards.choices import DEADLINE_STATES
@@ -424,7 +429,7 @@ class HazardDetermination(AnjianModel):
 
     @property
     def basis_labels(self) -> str:
-        return "、".join(item.get("label", item.get("id", "")) for item in self.basis or [])
+        return join_list(item.get("label", item.get("id", "")) for item in self.basis or [])
 
 
 # ---------------------------------------------------------------------------

@@ -17,7 +17,10 @@ import re
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext, gettext_lazy
+
 from anjian.common.rules import register_rule
+from anjian.common.text import join_list
 
 CRITERIA_DIR = Path(__file__).resolve().parent / "data" / "criteria"
 CN = "〇一二三四五六七八九十"
@@ -72,12 +75,15 @@ def get_criteria(standard: str, version: str | None = None) -> dict:
     available = all_criteria()
     versions = sorted((v for s, v in available if s == standard), key=version_key)
     if not versions:
-        raise CriteriaError(f"没有标准 {standard} 的判定依据数据")
+        raise CriteriaError(gettext("没有标准 %(s)s 的判定依据数据") % {"s": standard})
     version = version or versions[-1]
     try:
         return available[(standard, version)]
     except KeyError:
-        raise CriteriaError(f"标准 {standard} 没有 {version} 版（已有：{'、'.join(versions)}）") from None
+        raise CriteriaError(
+            gettext("标准 %(s)s 没有 %(v)s 版（已有：%(known)s）")
+            % {"s": standard, "v": version, "known": join_list(versions)}
+        ) from None
 
 
 def article_label(clause_id: str) -> str:
@@ -108,7 +114,9 @@ def determine_construction(criteria: dict, conditions: list[str]) -> dict:
     by_id = {c["id"]: c for c in criteria["criteria"]}
     unknown = [c for c in conditions if c not in by_id]
     if unknown:
-        raise CriteriaError(f"{criteria['name']} 没有条款 {'、'.join(unknown)}")
+        raise CriteriaError(
+            gettext("%(name)s 没有条款 %(ids)s") % {"name": criteria["name"], "ids": join_list(unknown)}
+        )
     basis = [
         {"id": cid, "label": article_label(cid), "text": by_id[cid]["text"], "verified": by_id[cid]["verified"]}
         for cid in sorted(set(conditions), key=_sort_key)
@@ -141,7 +149,7 @@ def _sort_key(clause_id: str) -> tuple[int, ...]:
         "required": ["conditions"],
         "additionalProperties": False,
     },
-    description="房屋市政工程生产安全重大事故隐患判定（任一情形即为重大事故隐患）",
+    description=gettext_lazy("房屋市政工程生产安全重大事故隐患判定（任一情形即为重大事故隐患）"),
     source="房屋市政工程生产安全重大事故隐患判定标准（2022版）建质规〔2022〕2号；RULES.md §3",
 )
 def construction_major_rule(*, conditions: list[str], version: str | None = None) -> dict:
@@ -163,14 +171,19 @@ def determine_fire(criteria: dict, *, place_type: str, direct: list[str], elemen
     makes it major; else the element counts of 5.3.2 apply to the place type. ``elements`` are the
     Chapter 7 elements found that cannot be corrected immediately (only those count)."""
     if place_type not in criteria["place_types"]:
-        raise CriteriaError(f"场所类型应为 {'、'.join(criteria['place_types'])}，而不是 {place_type}")
+        raise CriteriaError(
+            gettext("场所类型应为 %(types)s，而不是 %(t)s")
+            % {"types": join_list(criteria["place_types"]), "t": place_type}
+        )
     direct_by_id = {d["id"]: d for d in criteria["direct"]}
     unknown = [d for d in direct if d not in direct_by_id]
     if unknown:
-        raise CriteriaError(f"GB 35181 第6章没有直接判定要素 {'、'.join(unknown)}")
+        raise CriteriaError(gettext("GB 35181 第6章没有直接判定要素 %(ids)s") % {"ids": join_list(unknown)})
     bad = [e for e in elements if not ELEMENT_RE.match(e)]
     if bad:
-        raise CriteriaError(f"综合判定要素应为第7章条款号（如 7.3.2），而不是 {'、'.join(bad)}")
+        raise CriteriaError(
+            gettext("综合判定要素应为第7章条款号（如 7.3.2），而不是 %(ids)s") % {"ids": join_list(bad)}
+        )
     result = {
         "major": False,
         "basis": [],
@@ -223,7 +236,7 @@ def determine_fire(criteria: dict, *, place_type: str, direct: list[str], elemen
         "required": ["place_type"],
         "additionalProperties": False,
     },
-    description="重大火灾隐患判定（GB 35181：不予判定情形→直接判定要素→综合判定要素计数）",
+    description=gettext_lazy("重大火灾隐患判定（GB 35181：不予判定情形→直接判定要素→综合判定要素计数）"),
     source="GB 35181-2017《重大火灾隐患判定方法》；RULES.md §4",
 )
 def fire_major_rule(

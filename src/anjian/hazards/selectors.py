@@ -12,6 +12,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anjian.common.calendar import CalendarUnknownYear, is_workday
 from anjian.common.todos import Todo
@@ -268,12 +269,12 @@ def map_points(qs, limit: int = MAP_POINT_LIMIT) -> dict:
 # ---------------------------------------------------------------------------
 TODO_ACTIONS = (
     # (permission whose scope applies, the states it acts on, category)
-    ("assign", (HazardStatus.REPORTED,), "隐患交办"),
-    ("start", (HazardStatus.ASSIGNED,), "隐患整改"),
-    ("submit", (HazardStatus.RECTIFYING,), "隐患整改"),
-    ("verify", (HazardStatus.SUBMITTED,), "隐患验收"),
-    ("approve_extension", (HazardStatus.EXTENSION_REQUESTED,), "延期审批"),
-    ("close_out", (HazardStatus.VERIFIED,), "隐患销号"),
+    ("assign", (HazardStatus.REPORTED,), gettext_lazy("隐患交办")),
+    ("start", (HazardStatus.ASSIGNED,), gettext_lazy("隐患整改")),
+    ("submit", (HazardStatus.RECTIFYING,), gettext_lazy("隐患整改")),
+    ("verify", (HazardStatus.SUBMITTED,), gettext_lazy("隐患验收")),
+    ("approve_extension", (HazardStatus.EXTENSION_REQUESTED,), gettext_lazy("延期审批")),
+    ("close_out", (HazardStatus.VERIFIED,), gettext_lazy("隐患销号")),
 )
 
 

@@ -25,6 +25,7 @@ from anjian.common.attachments import attachment_add
 from anjian.common.exceptions import DomainError
 from anjian.common.geo import gcj02_to_wgs84
 from anjian.common.services import apply_fields, ensure_in_scope, lock_for_update, save_validated, service
+from anjian.common.text import join_clauses
 from anjian.hazards import criteria as criteria_store
 from anjian.hazards import rules
 from anjian.hazards.choices import (
@@ -493,7 +494,7 @@ def plan_save(
                     save_validated(milestone, bump_version=milestone.pk is not None)
                 except ValidationError as exc:
                     raise ValidationError(
-                        {"milestones": [_("第 %(n)d 个节点：%(m)s") % {"n": n, "m": "；".join(exc.messages)}]}
+                        {"milestones": [_("第 %(n)d 个节点：%(m)s") % {"n": n, "m": join_clauses(exc.messages)}]}
                     ) from None
             keep.add(milestone.pk)
         for pk, milestone in existing.items():

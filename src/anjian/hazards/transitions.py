@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anjian.common.exceptions import TransitionNotAllowed
+from anjian.common.text import join_list
 from anjian.common.workflow import Transition, TransitionForm
 from anjian.hazards.choices import HazardStatus, PhotoStage, SubmissionVerdict
 from anjian.orgs.choices import OrgUnitKind, Role
@@ -145,7 +146,7 @@ def _on_start(hazard, *, actor, reason, **extra):
     missing = plan.missing_fields()
     if missing:
         raise TransitionNotAllowed(
-            _("“一案一策”整改方案尚缺：%(m)s。补全后才能开始整改") % {"m": "、".join(missing)},
+            _("“一案一策”整改方案尚缺：%(m)s。补全后才能开始整改") % {"m": join_list(missing)},
             code="plan_incomplete",
         )
 

@@ -22,6 +22,7 @@ from anjian.common.exceptions import DomainError
 from anjian.common.generic import ObjectDetailView, ObjectEditView, ObjectListView, apply_validation_error
 from anjian.common.imports import ImportView
 from anjian.common.middleware import client_ip
+from anjian.common.text import join_list, labelled
 from anjian.common.workflow_views import TransitionView
 from anjian.hazards import captcha, criteria, selectors, services
 from anjian.hazards.choices import (
@@ -84,7 +85,7 @@ def _messages_from(request, exc: ValidationError, prefix: str = "") -> None:
                 except Exception:  # noqa: BLE001 - not a hazard field: show the message alone
                     label = ""
             for message in errors:
-                messages.error(request, f"{prefix}{label + '：' if label else ''}{message}")
+                messages.error(request, prefix + (labelled(label, message) if label else str(message)))
     else:
         for message in exc.messages:
             messages.error(request, f"{prefix}{message}")
@@ -277,7 +278,7 @@ def hazard_photo_upload(request, pk: int):
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
-                messages.error(request, f"{label}：{error}")
+                messages.error(request, labelled(label, error))
         return redirect(hazard.get_absolute_url() + "#photos")
     try:
         # All the photos of one upload, or none of them.
@@ -402,7 +403,7 @@ def checklist(request, standard: str, pk: int | None = None):
                 return redirect(hazard.get_absolute_url() + "#determination")
         else:
             result = services.evaluate(standard, row.data, inputs)
-            result["basis_labels"] = "、".join(b["label"] for b in result["basis"])
+            result["basis_labels"] = join_list(b["label"] for b in result["basis"])
             result["cli"] = json.dumps(
                 {**{k: v for k, v in inputs.items() if k != "exclusions"}, "version": row.edition}, ensure_ascii=False
             )
@@ -657,8 +658,8 @@ class MeasureListView(ObjectListView):
         (gettext_lazy("进展"), "get_status_display"),
         (gettext_lazy("建立日期"), "completed_on"),
         (gettext_lazy("文号"), "document_no"),
-        (gettext_lazy("专项整治"), lambda m: "、".join(c.name for c in m.campaigns.all())),
-        (gettext_lazy("关联隐患"), lambda m: "、".join(m.hazards.values_list("number", flat=True))),
+        (gettext_lazy("专项整治"), lambda m: join_list(c.name for c in m.campaigns.all())),
+        (gettext_lazy("关联隐患"), lambda m: join_list(m.hazards.values_list("number", flat=True))),
     ]
 
     def get_queryset(self):

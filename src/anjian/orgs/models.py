@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from anjian.common.models import AnjianModel, AuditedMixin
 from anjian.common.querysets import AnjianQuerySet
 from anjian.common.scope import ScopeFields
+from anjian.common.text import parenthesized
 from anjian.orgs import rules
 from anjian.orgs.choices import ADMIN_ROLES, GOVERNMENT_KINDS, DataScope, OrgUnitKind, Role
 
@@ -130,7 +131,7 @@ class User(AuditedMixin, AbstractUser):
         verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
-        return f"{self.real_name}（{self.username}）" if self.real_name else self.username
+        return parenthesized(self.real_name, self.username) if self.real_name else self.username
 
     def get_absolute_url(self) -> str:
         return reverse("orgs:user_detail", args=[self.pk])

@@ -2,6 +2,8 @@
 
 import re
 
+from django.utils.translation import gettext, gettext_lazy
+
 from anjian.common.rules import register_rule
 
 # ---------------------------------------------------------------------------
@@ -18,20 +20,20 @@ def uscc_check_char(first17: str) -> str:
 
 
 def check_uscc(code: str) -> str | None:
-    """``None`` when ``code`` is a valid 统一社会信用代码, else the reason in Chinese.
+    """``None`` when ``code`` is a valid 统一社会信用代码, else the reason (in the active language).
 
     GB 32100-2015: 18 characters from the 31-character set (no I, O, Z, S, V); the 18th is the
     check character. The standard's own example 91350100M000100Y43 is valid.
     """
     code = (code or "").strip().upper()
     if len(code) != 18:
-        return f"应为 18 位，实为 {len(code)} 位"
+        return gettext("应为 18 位，实为 %(n)s 位") % {"n": len(code)}
     bad = [c for c in code if c not in USCC_ALPHABET]
     if bad:
-        return f"含有不允许的字符 {''.join(sorted(set(bad)))}（不使用 I、O、Z、S、V）"
+        return gettext("含有不允许的字符 %(chars)s（不使用 I、O、Z、S、V）") % {"chars": "".join(sorted(set(bad)))}
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
-        return f"校验码错误：第 18 位应为 {expected}"
+        return gettext("校验码错误：第 18 位应为 %(c)s") % {"c": expected}
     return None
 
 
@@ -43,7 +45,7 @@ def check_uscc(code: str) -> str | None:
         "required": ["code"],
         "additionalProperties": False,
     },
-    description="校验统一社会信用代码（GB 32100-2015 校验码）",
+    description=gettext_lazy("校验统一社会信用代码（GB 32100-2015 校验码）"),
     source="GB 32100-2015《法人和其他组织统一社会信用代码编码规则》",
 )
 def uscc_check_rule(*, code: str) -> dict:
@@ -62,7 +64,7 @@ def check_phone(phone: str) -> str | None:
     phone = (phone or "").strip()
     if not phone or MOBILE_RE.match(phone) or LANDLINE_RE.match(phone):
         return None
-    return "应为 11 位手机号（如 13812345678）或带区号的固定电话（如 021-57921234）"
+    return gettext("应为 11 位手机号（如 13812345678）或带区号的固定电话（如 021-57921234）")
 
 
 def mask_phone(phone: str) -> str:

@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from anjian.common.text import join_list
 from anjian.orgs.models import OrgUnit, RoleAssignment, User
 
 
@@ -46,7 +47,7 @@ class UserTable(tables.Table):
 
     def render_roles(self, record):
         labels = sorted({a.get_role_display() for a in record.role_assignments.all()})
-        return "、".join(str(label) for label in labels) or "—"
+        return join_list(labels) or "—"
 
 
 class RoleAssignmentTable(tables.Table):

@@ -18,6 +18,7 @@ from anjian.common.generic import (
     scoped_object_or_404,
 )
 from anjian.common.imports import ImportView
+from anjian.common.text import labelled
 from anjian.orgs import services
 from anjian.orgs.choices import Role
 from anjian.orgs.filtersets import OrgUnitFilterSet, RoleAssignmentFilterSet, UserFilterSet
@@ -232,7 +233,7 @@ def role_grant(request):
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else _("授权")
         for error in errors:
-            messages.error(request, f"{label}：{error}")
+            messages.error(request, labelled(label, error))
     return redirect(back)
 
 

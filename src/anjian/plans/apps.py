@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,7 +25,7 @@ class PlansConfig(AppConfig):
             open_q=Q(status=TaskStatus.ACTIVE, lead_unit__isnull=False),
             policy_key="plan_task",
             responsible_unit=lambda t: t.lead_unit,
-            label=lambda t: f"工作任务{t.code}“{t.short_text}”",
+            label=lambda t: gettext("工作任务%(code)s“%(text)s”") % {"code": t.code, "text": t.short_text},
             on_step=services.on_escalation_step,
             select_related=("lead_unit", "plan", "plan__owner_unit"),
         )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from docx.shared import Mm
 
 from anjian.common.documents import PAGE_HEIGHT_MM, PAGE_WIDTH_MM, OfficialDocument, chinese_number
+from anjian.common.text import join_clauses, join_list, join_phrases, labelled, long_date
 from anjian.plans import rules
 from anjian.plans.choices import BOARD_STATUSES, DerivedStatus, MeetingKind
 
@@ -45,7 +46,7 @@ def division_table_document(plan, tasks) -> OfficialDocument:
                 task.code,
                 task.text,
                 task.lead_unit.name if task.lead_unit else _("（未分工）"),
-                "、".join(u.name for u in task.co_units.all()),
+                join_list(u.name for u in task.co_units.all()),
                 rules.format_time_limit(task.deadline, task.cadence, task.time_limit),
             ]
         )
@@ -157,7 +158,8 @@ def notice_document(notice) -> OfficialDocument:
 
 
 def _cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    """2021年3月9日 in a Chinese document (the date format of the active language otherwise)."""
+    return long_date(day)
 
 
 # ---------------------------------------------------------------------------
@@ -180,8 +182,10 @@ def bulletin_document(bulletin) -> OfficialDocument:
         % {"doc": plan.document_number, "title": plan.title, "d": _cn_date(as_of)}
     )
     doc.heading(_("总体情况"), 1)
-    parts = "，".join(
-        f"{DerivedStatus(s).label}{totals.get(str(s), 0)}项" for s in BOARD_STATUSES if totals.get(str(s))
+    parts = join_phrases(
+        _("%(status)s%(n)s项") % {"status": DerivedStatus(s).label, "n": totals.get(str(s), 0)}
+        for s in BOARD_STATUSES
+        if totals.get(str(s))
     )
     doc.paragraph(
         _("纳入跟踪的工作任务共%(n)d项，其中%(parts)s，总体完成率%(rate)s%%。")
@@ -237,7 +241,13 @@ def bulletin_document(bulletin) -> OfficialDocument:
     if notices:
         doc.paragraph(
             _("督办通知：%(list)s。")
-            % {"list": "；".join(f"{n['number']}（{n['unit']}，任务{n['code']}）" for n in notices)}
+            % {
+                "list": join_clauses(
+                    _("%(number)s（%(unit)s，任务%(code)s）")
+                    % {"number": n["number"], "unit": n["unit"], "code": n["code"]}
+                    for n in notices
+                )
+            }
         )
     for s in f.get("summonses", []):
         doc.paragraph(_("%(d)s约谈%(u)s：%(r)s") % {"d": s["held_on"], "u": s["unit"], "r": s["reason"]})
@@ -245,7 +255,7 @@ def bulletin_document(bulletin) -> OfficialDocument:
     if meetings:
         doc.heading(_("会议情况"), 1)
         for m in meetings:
-            doc.paragraph(f"{m['held_on']} {MeetingKind(m['kind']).label}：{m['title']}")
+            doc.paragraph(labelled(f"{m['held_on']} {MeetingKind(m['kind']).label}", m["title"]))
     for section in f.get("sections", []):
         doc.heading(section["title"], 1)
         for paragraph in section.get("paragraphs", []):

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext, gettext_lazy
+
 from anjian.common.rules import register_rule
 from anjian.plans.choices import Cadence, DerivedStatus
 from anjian.plans.parser import cn_to_int
@@ -134,7 +136,7 @@ def _date(year: int, month: int, day: int, original: str) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise TimeLimitError(f"“{original}”不是有效的日期") from None
+        raise TimeLimitError(gettext("“%(text)s”不是有效的日期") % {"text": original}) from None
 
 
 def _when(text: str, year: int, original: str) -> dt.date | None:
@@ -147,7 +149,7 @@ def _when(text: str, year: int, original: str) -> dt.date | None:
         y = int(m[1]) if m[1] else year
         month = cn_to_int(m[2])
         if not 1 <= month <= 12:
-            raise TimeLimitError(f"“{original}”中的月份不对")
+            raise TimeLimitError(gettext("“%(text)s”中的月份不对") % {"text": original})
         if m[4]:
             return _date(y, month, int(m[4]), original)
         if m[3] == "中旬":
@@ -170,11 +172,11 @@ def _when(text: str, year: int, original: str) -> dt.date | None:
 def parse_time_limit(text: str, year: int) -> TimeLimit:
     """Read a 完成时限 cell: "2021-06-30", "2021年6月30日", "6月底前", "六月底", "三季度", "上半年",
     "年底前", "长期", "每月", "每季度", "每年". A cadence runs to the year's end. Raises
-    ``TimeLimitError`` with a Chinese message for anything else."""
+    ``TimeLimitError`` with a message (in the active language) for anything else."""
     original = str(text or "").strip()
     norm = _normalise(original)
     if not norm:
-        raise TimeLimitError("请填写完成时限")
+        raise TimeLimitError(gettext("请填写完成时限"))
     for cadence, pattern in _CADENCE_WORDS:
         m = re.fullmatch(rf"{pattern}(?:[，,、]?(.+))?", norm)
         # "季度" alone is a cadence, "一季度" a point in time: only bare cadence words (or a cadence
@@ -184,7 +186,7 @@ def parse_time_limit(text: str, year: int) -> TimeLimit:
             if m.group(1):
                 found = _when(m.group(1), year, original) or _when(_TRAILING.sub("", m.group(1)), year, original)
                 if found is None:
-                    raise TimeLimitError(f"无法识别完成时限“{original}”中的截止时间")
+                    raise TimeLimitError(gettext("无法识别完成时限“%(text)s”中的截止时间") % {"text": original})
                 end = found
             return TimeLimit(original, end, cadence)
     found = _when(norm, year, original)
@@ -192,8 +194,11 @@ def parse_time_limit(text: str, year: int) -> TimeLimit:
         found = _when(_TRAILING.sub("", norm) or norm, year, original)
     if found is None:
         raise TimeLimitError(
-            f"无法识别完成时限“{original}”：请填写日期（如 {year}-06-30）、“6月底前”、“三季度”、“年底前”，"
-            "或周期“每月/每季度/每年”"
+            gettext(
+                "无法识别完成时限“%(text)s”：请填写日期（如 %(year)s-06-30）、“6月底前”、“三季度”、“年底前”，"
+                "或周期“每月/每季度/每年”"
+            )
+            % {"text": original, "year": year}
         )
     return TimeLimit(original, found, Cadence.NONE)
 
@@ -227,10 +232,13 @@ def parse_milestones(text: str, year: int) -> list[tuple[dt.date, str]]:
         norm = unicodedata.normalize("NFKC", entry).strip()
         m = _MILESTONE_HEAD.match(norm)
         if not m or not m["title"].strip():
-            raise TimeLimitError(f"阶段目标第 {n} 条“{entry}”：应以时限开头并写明目标，如“6月底前：完成排查”")
+            raise TimeLimitError(
+                gettext("阶段目标第 %(n)s 条“%(entry)s”：应以时限开头并写明目标，如“6月底前：完成排查”")
+                % {"n": n, "entry": entry}
+            )
         when = _when(re.sub(r"\s+", "", m["when"]), year, entry)
         if when is None:  # pragma: no cover - the head pattern only matches what _when reads
-            raise TimeLimitError(f"阶段目标第 {n} 条“{entry}”：无法识别时限")
+            raise TimeLimitError(gettext("阶段目标第 %(n)s 条“%(entry)s”：无法识别时限") % {"n": n, "entry": entry})
         out.append((when, m["title"].strip()[:200]))
     return sorted(out)
 
@@ -335,7 +343,7 @@ def assessment_score(
         "required": ["text", "year"],
         "additionalProperties": False,
     },
-    description="读取责任分工表的“完成时限”：截止日期（遇法定节假日顺延至下一工作日）与周期节点",
+    description=gettext_lazy("读取责任分工表的“完成时限”：截止日期（遇法定节假日顺延至下一工作日）与周期节点"),
     source="《民法典》第二百零三条；国务院办公厅节假日安排；金建发〔2021〕6号 附件 责任分工表",
 )
 def plan_time_limit_rule(*, text: str, year: int) -> dict:
@@ -369,7 +377,7 @@ def plan_time_limit_rule(*, text: str, year: int) -> dict:
         "required": ["as_of", "due"],
         "additionalProperties": False,
     },
-    description="按工作日判断任务状态：未启动、正常推进、临期预警、逾期、已完成",
+    description=gettext_lazy("按工作日判断任务状态：未启动、正常推进、临期预警、逾期、已完成"),
     source="国务院办公厅节假日安排（含调休上班日）",
 )
 def plan_task_status_rule(

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from anjian.common.calendar import CalendarUnknownYear, is_workday, working_days_overdue
 from anjian.common.models import Escalation, EscalationLevel
+from anjian.common.text import month_label
 from anjian.orgs.choices import DataScope
 from anjian.orgs.models import OrgUnit
 from anjian.orgs.scope import grant_q, user_grants
@@ -392,7 +393,7 @@ def overdue_trend(user, plan: WorkPlan, as_of: dt.date) -> dict:
             except CalendarUnknownYear:
                 break
             overdue = annotate_status(base, sday).filter(**{STATUS_FIELD: DerivedStatus.OVERDUE}).count()
-            points.append({"date": day.isoformat(), "month": f"{day.month}月", "overdue": overdue})
+            points.append({"date": day.isoformat(), "month": month_label(day.month), "overdue": overdue})
     by_month: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for level, as_of_day in task_escalations(user, plan).filter(skipped=False).values_list("level", "as_of"):
         by_month[f"{as_of_day.year}-{as_of_day.month:02d}"][level] += 1

@@ -19,6 +19,7 @@ from anjian.common.calendar import CalendarUnknownYear, add_working_days, is_wor
 from anjian.common.exceptions import DomainError
 from anjian.common.models import EscalationLevel
 from anjian.common.services import apply_fields, ensure_in_scope, lock_for_update, save_validated, service
+from anjian.common.text import join_clauses
 from anjian.common.workflow import transition
 from anjian.orgs.choices import GOVERNMENT_KINDS, OrgUnitKind
 from anjian.orgs.models import OrgUnit
@@ -152,7 +153,7 @@ def plan_import(*, actor, text: str, owner_unit: OrgUnit, filename: str = "") ->
     parsed = parse(text)
     if not parsed.sections:
         raise ValidationError(
-            {"file": ValidationError(_("未能识别出任何部分（“一、”）。%(w)s") % {"w": "；".join(parsed.warnings)})}
+            {"file": ValidationError(_("未能识别出任何部分（“一、”）。%(w)s") % {"w": join_clauses(parsed.warnings)})}
         )
     year = plan_year(parsed)
     if year is None:

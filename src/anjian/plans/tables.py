@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from anjian.common.templatetags.anjian import status_badge
+from anjian.common.text import join_list, year_month_label
 from anjian.plans.choices import DERIVED_COLORS, DERIVED_SYMBOLS, DerivedStatus
 from anjian.plans.models import (
     Bulletin,
@@ -69,7 +70,7 @@ class TaskTable(tables.Table):
         return record.short_text
 
     def render_co_units(self, record):
-        return "、".join(u.name for u in record.co_units.all()) or "—"
+        return join_list(u.name for u in record.co_units.all()) or "—"
 
     def render_time_limit(self, record):
         return format_time_limit(record.deadline, record.cadence, record.time_limit) or "—"
@@ -197,7 +198,7 @@ class BulletinTable(tables.Table):
         attrs = TABLE_ATTRS
 
     def render_period(self, record):
-        return f"{record.year}年{record.month}月"
+        return year_month_label(record.year, record.month)
 
     def render_status(self, record):
         return status_badge(record)

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.models import AuthToken
 from knox.views import LogoutView as KnoxLogoutView
@@ -78,9 +79,9 @@ class TokenView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenResponseSerializer,
-            400: OpenApiResponse(description="用户名或密码错误 / 缺少验证码"),
-            403: OpenApiResponse(description="须修改密码"),
-            429: OpenApiResponse(description="已锁定"),
+            400: OpenApiResponse(description=gettext_lazy("用户名或密码错误 / 缺少验证码")),
+            403: OpenApiResponse(description=gettext_lazy("须修改密码")),
+            429: OpenApiResponse(description=gettext_lazy("已锁定")),
         },
         auth=[],
         tags=["auth"],

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from anjian.common.models import Attachment, AuditEvent, Escalation, Notification
@@ -60,7 +61,9 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
-    object_type = serializers.RegexField(r"^[a-z_]+\.[a-z_]+$", help_text="app_label.model，如 orgs.orgunit")
+    object_type = serializers.RegexField(
+        r"^[a-z_]+\.[a-z_]+$", help_text=gettext_lazy("app_label.model，如 orgs.orgunit")
+    )
     object_id = serializers.CharField(max_length=64)
     file = serializers.FileField()
     description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -87,7 +90,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class MarkedReadSerializer(serializers.Serializer):
-    marked = serializers.IntegerField(help_text="本次标为已读的条数")
+    marked = serializers.IntegerField(help_text=gettext_lazy("本次标为已读的条数"))
 
 
 class UnreadCountSerializer(serializers.Serializer):

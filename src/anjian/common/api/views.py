@@ -2,6 +2,7 @@ import django_filters
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
@@ -35,7 +36,7 @@ from anjian.orgs.scope import has_role
 
 
 class IsAuditAdmin(permissions.BasePermission):
-    message = "只有审计管理员可以读取审计日志。"
+    message = gettext_lazy("只有审计管理员可以读取审计日志。")
 
     def has_permission(self, request, view):
         return has_role(request.user, Role.AUDITADMIN)
@@ -79,7 +80,7 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             object_type = self.request.query_params.get("object_type", "")
             object_id = self.request.query_params.get("object_id", "")
             if not object_type or not object_id:
-                raise exceptions.ValidationError({"object_type": ["请同时给出 object_type 与 object_id"]})
+                raise exceptions.ValidationError({"object_type": [gettext("请同时给出 object_type 与 object_id")]})
             target = _target(self.request, object_type, object_id)
             return attachments.attachments_of(target)
         return qs
@@ -114,7 +115,7 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
 
 class RuleRunSerializer(serializers.Serializer):
-    input = serializers.JSONField(help_text="规则的输入（JSON 对象），见规则的 input_schema")
+    input = serializers.JSONField(help_text=gettext_lazy("规则的输入（JSON 对象），见规则的 input_schema"))
 
 
 class RuleViewSet(viewsets.ViewSet):
@@ -129,7 +130,7 @@ class RuleViewSet(viewsets.ViewSet):
 
     @extend_schema(
         request=RuleRunSerializer,
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiResponse(description="输入不符合规则的 schema")},
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiResponse(description=gettext_lazy("输入不符合规则的 schema"))},
     )
     @action(detail=True, methods=["post"])
     def run(self, request, name=None):
@@ -147,7 +148,9 @@ class RuleViewSet(viewsets.ViewSet):
 # Notifications: the caller's own inbox, nobody else's
 # ---------------------------------------------------------------------------
 class NotificationFilterSet(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="仅未读（true）")
+    unread = django_filters.BooleanFilter(
+        field_name="read_at", lookup_expr="isnull", label=gettext_lazy("仅未读（true）")
+    )
     level = django_filters.ChoiceFilter(choices=NotificationLevel.choices)
 
     class Meta:
@@ -191,7 +194,9 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 # Escalations: read-only, scoped by the responsible unit
 # ---------------------------------------------------------------------------
 class EscalationApiFilterSet(django_filters.FilterSet):
-    object_type = django_filters.CharFilter(method="filter_object_type", label="app_label.model，如 hazards.hazard")
+    object_type = django_filters.CharFilter(
+        method="filter_object_type", label=gettext_lazy("app_label.model，如 hazards.hazard")
+    )
     object_id = django_filters.CharFilter()
     level = django_filters.ChoiceFilter(choices=EscalationLevel.choices)
     as_of_after = django_filters.DateFilter(field_name="as_of", lookup_expr="gte")

@@ -14,11 +14,14 @@ scope, missing reason) or ``ConcurrentEditError``; 400 with field keys for bad f
 
 from __future__ import annotations
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action as drf_action
 from rest_framework.response import Response
 
+from anjian.common.text import join_list, labelled
 from anjian.common.workflow import (
     Transition,
     action_label,
@@ -56,34 +59,48 @@ def _request_serializer(model, name: str, spec: Transition):
         "reason": serializers.CharField(
             required=spec.needs_reason,
             allow_blank=not spec.needs_reason,
-            help_text="理由" + ("（必填）" if spec.needs_reason else "（可选）"),
+            help_text=gettext_lazy("理由（必填）") if spec.needs_reason else gettext_lazy("理由（可选）"),
         ),
-        "version": serializers.IntegerField(required=False, help_text="页面所见的版本号；已被他人修改时返回 409"),
+        "version": serializers.IntegerField(
+            required=False, help_text=gettext_lazy("页面所见的版本号；已被他人修改时返回 409")
+        ),
     }
     if spec.form is not None:
         for field_name, field in spec.form.base_fields.items():
-            fields[field_name] = serializers.CharField(required=field.required, help_text=str(field.label or ""))
+            fields[field_name] = serializers.CharField(required=field.required, help_text=field.label or "")
     return inline_serializer(name=f"{model.__name__}{name.title().replace('_', '')}Transition", fields=fields)
 
 
-def _make_route(model, name: str, spec: Transition, serializer_class):
-    sources = "、".join(status_label(model, s) for s in spec.sources)
+def _describe(model, name: str, spec: Transition) -> str:
+    """The route's description: action: sources → target, in the language of the request."""
+    sources = join_list(status_label(model, s) for s in spec.sources)
+    return labelled(action_label(spec, name), f"{sources} → {status_label(model, spec.target)}")
 
+
+# The schema is generated per request: summaries and descriptions are evaluated in its language.
+_lazy_action_label = lazy(action_label, str)
+_lazy_describe = lazy(_describe, str)
+
+
+def _make_route(model, name: str, spec: Transition, serializer_class):
     def handler(self, request, *args, **kwargs):
         return self.run_transition(request, name)
 
     handler.__name__ = f"transition_{name}"
-    handler.__doc__ = f"{action_label(spec, name)}：{sources} → {status_label(model, spec.target)}"
+    handler.__doc__ = _describe(model, name, spec)
     # extend_schema must wrap the action: @action replaces the function's kwargs, where the schema lives.
     handler = drf_action(detail=True, methods=["post"], url_path=name, url_name=f"transition-{name}")(handler)
     return extend_schema(
-        summary=action_label(spec, name),
+        summary=_lazy_action_label(spec, name),
+        description=_lazy_describe(model, name, spec),
         request=_request_serializer(model, name, spec),
         responses={
             200: serializer_class,
-            400: OpenApiResponse(description="附加字段不合格（按字段给出）"),
-            404: OpenApiResponse(description="不存在或不在您的数据范围内"),
-            409: OpenApiResponse(description="当前状态、角色、数据范围或理由不允许该操作；或记录已被他人修改"),
+            400: OpenApiResponse(description=gettext_lazy("附加字段不合格（按字段给出）")),
+            404: OpenApiResponse(description=gettext_lazy("不存在或不在您的数据范围内")),
+            409: OpenApiResponse(
+                description=gettext_lazy("当前状态、角色、数据范围或理由不允许该操作；或记录已被他人修改")
+            ),
         },
     )(handler)
 
@@ -117,7 +134,7 @@ class TransitionActionsMixin:
             try:
                 version = int(version)
             except (TypeError, ValueError):
-                raise serializers.ValidationError({"version": ["版本号应为整数"]}) from None
+                raise serializers.ValidationError({"version": [gettext("版本号应为整数")]}) from None
         else:
             version = None
         transition(
@@ -125,13 +142,13 @@ class TransitionActionsMixin:
         )
         return Response(self.get_serializer(obj).data)
 
-    @extend_schema(responses=TransitionRecordSerializer(many=True), summary="办理记录")
+    @extend_schema(responses=TransitionRecordSerializer(many=True), summary=gettext_lazy("办理记录"))
     @drf_action(detail=True, methods=["get"], url_path="transitions", url_name="transitions", pagination_class=None)
     def transitions(self, request, *args, **kwargs):
         obj = self.get_object()
         return Response(TransitionRecordSerializer(transition_history(obj), many=True).data)
 
-    @extend_schema(responses=AvailableActionSerializer(many=True), summary="当前可办理的操作")
+    @extend_schema(responses=AvailableActionSerializer(many=True), summary=gettext_lazy("当前可办理的操作"))
     @drf_action(detail=True, methods=["get"], url_path="actions", url_name="actions", pagination_class=None)
     def allowed_actions(self, request, *args, **kwargs):
         obj = self.get_object()

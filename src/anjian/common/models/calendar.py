@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anjian.common.models.base import AnjianModel
+from anjian.common.text import parenthesized
 
 
 class CalendarYear(AnjianModel):
@@ -25,4 +26,4 @@ class CalendarYear(AnjianModel):
         verbose_name_plural = _("节假日安排")
 
     def __str__(self) -> str:
-        return f"{self.year}（{self.notice}）"
+        return parenthesized(self.year, self.notice)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.common.models.base import AnjianModel
 from anjian.common.scope import ScopeFields
+from anjian.common.text import parenthesized
 
 
 class EscalationLevel(models.TextChoices):
@@ -99,7 +100,7 @@ class EscalationPolicy(AnjianModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.key}）"
+        return parenthesized(self.name, self.key)
 
     def get_absolute_url(self) -> str:
         return reverse("common:escalation_policy_list")

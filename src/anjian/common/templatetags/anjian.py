@@ -3,7 +3,10 @@ import json
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext
 
+from anjian.common import text as punctuation
+from anjian.common.audit import actor_label as audit_actor_label
 from anjian.common.audit import canonical_json
 
 register = template.Library()
@@ -89,12 +92,30 @@ def changes_summary(changes) -> str:
         return ""
     if isinstance(changes, dict) and ("before" in changes or "after" in changes):
         keys = sorted(set(changes.get("before") or {}) | set(changes.get("after") or {}))
-        shown = "、".join(keys[:3])
-        return f"{shown} 等 {len(keys)} 项" if len(keys) > 3 else shown
+        shown = punctuation.join_list(keys[:3])
+        return gettext("%(shown)s 等 %(n)s 项") % {"shown": shown, "n": len(keys)} if len(keys) > 3 else shown
     if isinstance(changes, dict):
         keys = sorted(changes)
-        return "、".join(keys[:3]) + (" …" if len(keys) > 3 else "")
+        return punctuation.join_list(keys[:3]) + (" …" if len(keys) > 3 else "")
     return "…"
+
+
+@register.filter
+def actor_label(name) -> str:
+    """A recorded actor name, the system's own names in the page's language."""
+    return audit_actor_label(name or "")
+
+
+@register.filter
+def join_list(items) -> str:
+    """A list as one enumeration in the page's language: 甲、乙 / A, B (the ``join:"、"`` of old)."""
+    return punctuation.join_list(items)
+
+
+@register.filter
+def paren(note) -> str:
+    """A note in brackets after the text before it: （note） / " (note)"."""
+    return pgettext("note in brackets", "（%(note)s）") % {"note": note}
 
 
 # ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from anjian.hazards.choices import CoordinateSystem, PhotoStage, Standard
@@ -28,9 +29,11 @@ class HazardSerializer(serializers.ModelSerializer):
     responsible_enterprise_name = serializers.CharField(
         source="responsible_enterprise.name", read_only=True, default=""
     )
-    criteria_version = serializers.SerializerMethodField(help_text="重大隐患判定所依据的标准版本")
-    contact_phone = serializers.SerializerMethodField(help_text="脱敏显示")
-    major_basis = serializers.JSONField(read_only=True, help_text="判定依据：条款号、条款名称（如 第八条（六））、条文")
+    criteria_version = serializers.SerializerMethodField(help_text=gettext_lazy("重大隐患判定所依据的标准版本"))
+    contact_phone = serializers.SerializerMethodField(help_text=gettext_lazy("脱敏显示"))
+    major_basis = serializers.JSONField(
+        read_only=True, help_text=gettext_lazy("判定依据：条款号、条款名称（如 第八条（六））、条文")
+    )
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -121,7 +124,9 @@ class HazardWriteSerializer(serializers.Serializer):
     lng = serializers.DecimalField(max_digits=10, decimal_places=6, required=False, allow_null=True)
     found_date = serializers.DateField(required=False)
     deadline = serializers.DateField(required=False, allow_null=True)
-    version = serializers.IntegerField(required=False, help_text="修改时必填：所读取记录的版本，用于并发冲突检测")
+    version = serializers.IntegerField(
+        required=False, help_text=gettext_lazy("修改时必填：所读取记录的版本，用于并发冲突检测")
+    )
 
 
 class HazardPhotoSerializer(serializers.ModelSerializer):
@@ -156,12 +161,16 @@ class PhotoUploadSerializer(serializers.Serializer):
 
 class DeterminationRequestSerializer(serializers.Serializer):
     standard = serializers.ChoiceField(choices=Standard.choices)
-    edition = serializers.CharField(required=False, allow_blank=True, help_text="标准版本，如 2022（缺省为最新）")
+    edition = serializers.CharField(
+        required=False, allow_blank=True, help_text=gettext_lazy("标准版本，如 2022（缺省为最新）")
+    )
     inputs = serializers.JSONField(
-        help_text='建筑施工：{"conditions": ["8.6"]}；消防：{"place_type": "crowded", "direct": [], "elements": [], "excluded": false}'
+        help_text=gettext_lazy(
+            '建筑施工：{"conditions": ["8.6"]}；消防：{"place_type": "crowded", "direct": [], "elements": [], "excluded": false}'
+        )
     )
     note = serializers.CharField(required=False, allow_blank=True)
-    version = serializers.IntegerField(required=False, help_text="隐患的版本号")
+    version = serializers.IntegerField(required=False, help_text=gettext_lazy("隐患的版本号"))
 
 
 class DeterminationSerializer(serializers.ModelSerializer):
@@ -186,7 +195,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 class PlanSerializer(serializers.ModelSerializer):
     milestones = MilestoneSerializer(many=True, required=False)
-    missing_for_major = serializers.SerializerMethodField(help_text="重大隐患开始整改前尚缺的项")
+    missing_for_major = serializers.SerializerMethodField(help_text=gettext_lazy("重大隐患开始整改前尚缺的项"))
     version = serializers.IntegerField(required=False)
 
     class Meta:

@@ -5,6 +5,7 @@ determination, the rectification plan, figures, campaigns, measures and criteria
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -68,7 +69,9 @@ class HazardViewSet(
         hazard = services.hazard_update(actor=request.user, hazard=hazard, data=values, version=version)
         return Response(HazardSerializer(hazard).data)
 
-    @extend_schema(request=PhotoUploadSerializer, responses={201: HazardPhotoSerializer}, summary="上传隐患照片")
+    @extend_schema(
+        request=PhotoUploadSerializer, responses={201: HazardPhotoSerializer}, summary=gettext_lazy("上传隐患照片")
+    )
     @action(
         detail=True,
         methods=["post"],
@@ -89,7 +92,7 @@ class HazardViewSet(
         )
         return Response(HazardPhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=HazardPhotoSerializer(many=True), summary="隐患照片")
+    @extend_schema(responses=HazardPhotoSerializer(many=True), summary=gettext_lazy("隐患照片"))
     @photos.mapping.get
     def photo_list(self, request, pk=None):
         hazard = self.get_object()
@@ -97,8 +100,11 @@ class HazardViewSet(
 
     @extend_schema(
         request=DeterminationRequestSerializer,
-        responses={201: DeterminationSerializer, 400: OpenApiResponse(description="输入不合格（按字段给出）")},
-        summary="重大隐患判定",
+        responses={
+            201: DeterminationSerializer,
+            400: OpenApiResponse(description=gettext_lazy("输入不合格（按字段给出）")),
+        },
+        summary=gettext_lazy("重大隐患判定"),
     )
     @action(detail=True, methods=["post"], url_path="determine", url_name="determine")
     def determine(self, request, pk=None):
@@ -107,7 +113,7 @@ class HazardViewSet(
         data.is_valid(raise_exception=True)
         values = data.validated_data
         if not isinstance(values["inputs"], dict):
-            raise serializers.ValidationError({"inputs": ["应为 JSON 对象"]})
+            raise serializers.ValidationError({"inputs": [gettext("应为 JSON 对象")]})
         determination = services.hazard_determine(
             actor=request.user,
             hazard=hazard,
@@ -121,8 +127,10 @@ class HazardViewSet(
 
     @extend_schema(
         responses=FiguresSerializer,
-        summary="隐患治理统计",
-        description="调用者数据范围内、按与列表相同的筛选条件（status、sector、level、town、campaign 等）统计的图表数据。",
+        summary=gettext_lazy("隐患治理统计"),
+        description=gettext_lazy(
+            "调用者数据范围内、按与列表相同的筛选条件（status、sector、level、town、campaign 等）统计的图表数据。"
+        ),
     )
     @action(detail=False, methods=["get"], url_path="figures", url_name="figures", pagination_class=None)
     def figures(self, request):
@@ -130,7 +138,7 @@ class HazardViewSet(
         qs = filterset.qs if (filterset.is_bound and filterset.is_valid()) else selectors.hazard_queryset(request.user)
         return Response(selectors.all_figures(qs))
 
-    @extend_schema(responses=PlanSerializer, summary="一案一策整改方案")
+    @extend_schema(responses=PlanSerializer, summary=gettext_lazy("一案一策整改方案"))
     @action(detail=True, methods=["get"], url_path="plan", url_name="plan")
     def plan(self, request, pk=None):
         hazard = self.get_object()
@@ -138,7 +146,9 @@ class HazardViewSet(
         return Response(PlanSerializer(plan).data)
 
     @extend_schema(
-        request=PlanSerializer, responses=PlanSerializer, summary="编制或修改一案一策整改方案（整体替换，含节点）"
+        request=PlanSerializer,
+        responses=PlanSerializer,
+        summary=gettext_lazy("编制或修改一案一策整改方案（整体替换，含节点）"),
     )
     @plan.mapping.post
     def plan_save(self, request, pk=None):

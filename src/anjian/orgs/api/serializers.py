@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from anjian.orgs.models import OrgUnit, RoleAssignment, User
@@ -5,7 +6,9 @@ from anjian.orgs.models import OrgUnit, RoleAssignment, User
 
 class OrgUnitSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    version = serializers.IntegerField(required=False, help_text="修改时必填：所读取记录的版本，用于并发冲突检测")
+    version = serializers.IntegerField(
+        required=False, help_text=gettext_lazy("修改时必填：所读取记录的版本，用于并发冲突检测")
+    )
 
     class Meta:
         model = OrgUnit
@@ -33,10 +36,10 @@ class OrgUnitSerializer(serializers.ModelSerializer):
 
 
 class UserSerializer(serializers.ModelSerializer):
-    phone = serializers.SerializerMethodField(help_text="脱敏显示，如 138****5678")
+    phone = serializers.SerializerMethodField(help_text=gettext_lazy("脱敏显示，如 138****5678"))
     unit_name = serializers.CharField(source="unit.name", read_only=True, default="")
     # Plain text: most accounts have no e-mail, and an empty string is not a valid "email" format.
-    email = serializers.CharField(read_only=True, help_text="电子邮箱（可为空）")
+    email = serializers.CharField(read_only=True, help_text=gettext_lazy("电子邮箱（可为空）"))
     roles = serializers.SerializerMethodField()
 
     class Meta:

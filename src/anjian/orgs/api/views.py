@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -58,7 +59,7 @@ class UserViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         data.pop("version", None)
         username = data.pop("username", "")
         if not username:
-            raise serializers.ValidationError({"username": ["必填"]})
+            raise serializers.ValidationError({"username": [gettext("必填")]})
         user, temporary = services.user_create(actor=request.user, username=username, data=data)
         body = UserSerializer(user).data
         body["temporary_password"] = temporary

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from anjian.orgs.models import OrgUnit
@@ -38,8 +39,10 @@ class WorkPlanSerializer(serializers.ModelSerializer):
 
 
 class NoticeImportSerializer(serializers.Serializer):
-    text = serializers.CharField(help_text="通知全文（纯文本）")
-    owner_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), help_text="主管单位 ID")
+    text = serializers.CharField(help_text=gettext_lazy("通知全文（纯文本）"))
+    owner_unit = serializers.PrimaryKeyRelatedField(
+        queryset=OrgUnit.objects.all(), help_text=gettext_lazy("主管单位 ID")
+    )
     filename = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -59,7 +62,7 @@ class PlanMilestoneSerializer(serializers.ModelSerializer):
 
 
 class TaskSerializer(serializers.ModelSerializer):
-    derived_status = serializers.CharField(read_only=True, help_text="按工作日判断的状态")
+    derived_status = serializers.CharField(read_only=True, help_text=gettext_lazy("按工作日判断的状态"))
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True, default="")
     milestones = PlanMilestoneSerializer(many=True, read_only=True)
     # Named for what it is: a bare "source" would share its enum name with other apps' choices.
@@ -96,12 +99,16 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class TaskAssignSerializer(serializers.Serializer):
-    lead_unit = serializers.IntegerField(help_text="牵头单位 ID")
-    co_units = serializers.ListField(child=serializers.IntegerField(), required=False, help_text="配合单位 ID 列表")
-    time_limit = serializers.CharField(help_text="完成时限：日期、“6月底前”、“每季度”等")
-    milestones = serializers.CharField(required=False, allow_blank=True, help_text="阶段目标，每行一个")
+    lead_unit = serializers.IntegerField(help_text=gettext_lazy("牵头单位 ID"))
+    co_units = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text=gettext_lazy("配合单位 ID 列表")
+    )
+    time_limit = serializers.CharField(help_text=gettext_lazy("完成时限：日期、“6月底前”、“每季度”等"))
+    milestones = serializers.CharField(required=False, allow_blank=True, help_text=gettext_lazy("阶段目标，每行一个"))
     deliverables = serializers.CharField(required=False, allow_blank=True)
-    version = serializers.IntegerField(required=False, help_text="页面所见的版本号；已被他人修改时返回 409")
+    version = serializers.IntegerField(
+        required=False, help_text=gettext_lazy("页面所见的版本号；已被他人修改时返回 409")
+    )
 
 
 class ProgressReportSerializer(serializers.ModelSerializer):
@@ -128,12 +135,12 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
 class ProgressReportCreateSerializer(serializers.Serializer):
     task = serializers.IntegerField()
-    unit = serializers.IntegerField(help_text="报告单位 ID（任务的牵头或配合单位）")
+    unit = serializers.IntegerField(help_text=gettext_lazy("报告单位 ID（任务的牵头或配合单位）"))
     milestone = serializers.IntegerField(required=False, allow_null=True)
     progress_on = serializers.DateField()
     percent = serializers.IntegerField(min_value=0, max_value=100)
     text = serializers.CharField()
-    submit = serializers.BooleanField(default=True, help_text="false 则保存为草稿")
+    submit = serializers.BooleanField(default=True, help_text=gettext_lazy("false 则保存为草稿"))
 
 
 class SupervisionNoticeSerializer(serializers.ModelSerializer):

@@ -9,6 +9,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
@@ -35,7 +36,7 @@ from anjian.plans.models import (
     WorkPlan,
 )
 
-AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="判断日期，默认今天")
+AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description=gettext_lazy("判断日期，默认今天"))
 
 
 def _as_of(request) -> dt.date:
@@ -45,7 +46,7 @@ def _as_of(request) -> dt.date:
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:
-        raise exceptions.ValidationError({"as_of": ["日期格式应为 YYYY-MM-DD"]}) from None
+        raise exceptions.ValidationError({"as_of": [gettext("日期格式应为 YYYY-MM-DD")]}) from None
     if day.year not in known_years():
         raise exceptions.ValidationError({"as_of": [str(CalendarUnknownYear(day.year))]})
     return day
@@ -182,12 +183,12 @@ class ProgressReportViewSet(
         task = get_object_or_404(Task.objects.restrict(request.user, "view"), pk=data["task"])
         unit = OrgUnit.objects.filter(pk=data["unit"]).first()
         if unit is None:
-            raise exceptions.ValidationError({"unit": ["找不到该单位"]})
+            raise exceptions.ValidationError({"unit": [gettext("找不到该单位")]})
         milestone = None
         if data.get("milestone"):
             milestone = Milestone.objects.filter(pk=data["milestone"], task=task).first()
             if milestone is None:
-                raise exceptions.ValidationError({"milestone": ["所选节点不属于该任务"]})
+                raise exceptions.ValidationError({"milestone": [gettext("所选节点不属于该任务")]})
         try:
             report = services.progress_report_create(
                 actor=request.user,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.common.models import AnjianModel, TransitionRecord
 from anjian.common.scope import ScopeFields
+from anjian.common.text import parenthesized
 from anjian.common.workflow import Transition
 from anjian.plans import hooks
 from anjian.plans.choices import (
@@ -311,7 +312,7 @@ class Milestone(AnjianModel):
         indexes = [models.Index(fields=["task", "done_on", "due_date"], name="plans_milestone_open_idx")]
 
     def __str__(self) -> str:
-        return f"{self.title}（{self.due_date:%Y-%m-%d}）"
+        return parenthesized(self.title, f"{self.due_date:%Y-%m-%d}")
 
 
 class ProgressReport(AnjianModel):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.common.models import AnjianModel, TransitionRecord
 from anjian.common.scope import ScopeFields
+from anjian.common.text import parenthesized, year_month_label
 from anjian.common.workflow import Transition
 from anjian.plans import hooks
 from anjian.plans.choices import BulletinStatus
@@ -64,7 +65,8 @@ class Bulletin(AnjianModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年{self.month}月通报" + (f"（{self.number}）" if self.number else "")
+        name = _("%(period)s通报") % {"period": year_month_label(self.year, self.month)}
+        return parenthesized(name, self.number) if self.number else name
 
     def get_absolute_url(self) -> str:
         return reverse("plans:bulletin_detail", args=[self.pk])

@@ -196,8 +196,9 @@ class Summons(AnjianModel):
         verbose_name_plural = _("约谈")
 
     def __str__(self) -> str:
-        when = f"{self.held_on:%Y-%m-%d} " if self.held_on else ""
-        return f"{when}约谈{self.target_unit}"
+        if self.held_on:
+            return _("%(date)s 约谈%(unit)s") % {"date": f"{self.held_on:%Y-%m-%d}", "unit": self.target_unit}
+        return _("约谈%(unit)s") % {"unit": self.target_unit}
 
     def get_absolute_url(self) -> str:
         return reverse("plans:summons_detail", args=[self.pk])

@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from anjian.common.text import month_labels
 from anjian.orgs.choices import Role
 from anjian.orgs.scope import has_role
 from anjian.plans import selectors
@@ -17,7 +18,6 @@ from anjian.plans.filtersets import TaskFilterSet
 from anjian.plans.views.common import as_of_from, chosen_plan
 
 BOARD_PAGE_SIZE = 200
-MONTHS = [f"{m}月" for m in range(1, 13)]
 
 
 def _legend(counts: dict, query: str) -> list[dict]:
@@ -87,7 +87,7 @@ def board(request):
             "legend": _legend(counts, query.urlencode()),
             "groups": groups,
             "page": page,
-            "months": MONTHS,
+            "months": month_labels(),
             "query": query.urlencode(),
             "is_leader": has_role(request.user, Role.LEADER),
         },

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from anjian.common import exports
 from anjian.common.documents import docx_response
 from anjian.common.generic import ObjectDetailView, ObjectEditView, ObjectListView, scoped_object_or_404
+from anjian.common.text import labelled, year_month_label
 from anjian.plans import selectors, services
 from anjian.plans.choices import BOARD_STATUSES, DerivedStatus, MeetingKind
 from anjian.plans.documents import bulletin_document
@@ -55,7 +56,7 @@ def bulletin_prepare(request, pk: int):
             return redirect(bulletin)
     for field, errors in form.errors.items():
         for error in errors:
-            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}：{error}")
+            messages.error(request, labelled(form.fields[field].label if field in form.fields else "", error))
     return redirect("plans:bulletin_list")
 
 
@@ -83,7 +84,7 @@ class BulletinDetailView(ObjectDetailView):
 @login_required
 def bulletin_docx(request, pk: int):
     bulletin = scoped_object_or_404(Bulletin, request.user, pk)
-    name = f"{bulletin.year}年{bulletin.month}月安全生产和消防工作通报"
+    name = _("%(period)s安全生产和消防工作通报") % {"period": year_month_label(bulletin.year, bulletin.month)}
     return docx_response(
         bulletin_document(bulletin),
         f"{name}.docx",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from anjian.common.documents import docx_response, pdf_response
 from anjian.common.generic import ObjectDetailView, ObjectEditView, ObjectListView, scoped_object_or_404
+from anjian.common.text import labelled
 from anjian.orgs.choices import GOVERNMENT_ROLES
 from anjian.orgs.scope import has_role
 from anjian.plans import selectors, services
@@ -69,7 +70,7 @@ def notice_docx(request, pk: int):
     notice = scoped_object_or_404(SupervisionNotice, request.user, pk)
     return docx_response(
         notice_document(notice),
-        f"督办通知{notice.number}.docx",
+        _("督办通知%(number)s") % {"number": notice.number} + ".docx",
         object_type="plans.supervisionnotice",
         object_id=notice.pk,
         actor=request.user,
@@ -327,7 +328,7 @@ def decision_add(request, pk: int):
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
+            messages.error(request, labelled(label, error) if label else error)
     return redirect(meeting)
 
 
@@ -408,5 +409,5 @@ def commitment_add(request, pk: int):
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
+            messages.error(request, labelled(label, error) if label else error)
     return redirect(summons)

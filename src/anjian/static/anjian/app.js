@@ -12,6 +12,8 @@
   // htmx: show the server's message for a refused request instead of failing silently.
   document.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail.xhr;
-    window.alert(xhr.responseText && xhr.responseText.length < 300 ? xhr.responseText : "请求失败（" + xhr.status + "）");
+    // The page's (translated) words come from data-text-* on <body> (base.html).
+    var failed = (document.body.dataset.textRequestFailed || "请求失败（{status}）").replace("{status}", xhr.status);
+    window.alert(xhr.responseText && xhr.responseText.length < 300 ? xhr.responseText : failed);
   });
 })();

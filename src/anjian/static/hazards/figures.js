@@ -33,14 +33,15 @@
       return item;
     });
     return Object.assign({}, base, {
-      tooltip: Object.assign({}, base.tooltip, { trigger: "item", formatter: "{b}：{c}（{d}%）" }),
+      tooltip: Object.assign({}, base.tooltip, { trigger: "item", formatter: (el.dataset.textTooltip || "{b}：{c}（{d}）").replace("{d}", "{d}%") }),
       color: colors,
       series: [{
         type: "pie",
         radius: narrow ? ["28%", "50%"] : ["38%", "66%"],
         center: ["50%", "50%"],
         avoidLabelOverlap: true,
-        label: { formatter: "{b}\n{c}", overflow: "none", fontSize: narrow ? 11 : 12 },
+        // Long names (English) wrap within the label's width instead of running off the canvas.
+        label: { formatter: "{b}\n{c}", width: narrow ? 72 : 140, overflow: "break", fontSize: narrow ? 11 : 12 },
         labelLine: { length: narrow ? 6 : 12, length2: narrow ? 4 : 10 },
         data: data,
       }],

@@ -15,6 +15,25 @@
     return window.innerWidth < 576;
   }
 
+  // How many rows a plain legend of these names wraps to in el (English names are longer than
+  // Chinese ones): the grid starts below them, so no legend entry or axis name is covered.
+  function legendRows(el, names) {
+    var ctx = document.createElement("canvas").getContext("2d");
+    ctx.font = "12px " + FONT;
+    var width = el.clientWidth - 20;
+    var rows = 1;
+    var line = 0;
+    names.forEach(function (name) {
+      var item = ctx.measureText(name).width + 12 + 5 + 10; // text, icon, icon gap, item gap
+      if (line > 0 && line + item > width) {
+        rows += 1;
+        line = 0;
+      }
+      line += item;
+    });
+    return rows;
+  }
+
   function completion(el, data) {
     var units = data.units.slice().reverse();
     var names = units.map(function (u) { return u.unit; });
@@ -60,6 +79,7 @@
     var byKey = {};
     data.series.forEach(function (s) { byKey[s.key] = s; });
     var months = data.points.map(function (p) { return p.month; });
+    var names = ["reminder", "supervision", "summons_proposal", "overdue"].map(function (k) { return byKey[k].label; });
     function bar(key) {
       return {
         name: byKey[key].label,
@@ -73,12 +93,19 @@
     return {
       textStyle: { fontFamily: FONT },
       tooltip: { trigger: "axis" },
+      // The legend's rows, then the axis names (each kept inside its side of the chart), then the grid.
       legend: { top: 0, itemWidth: 12, itemHeight: 10 },
-      grid: { left: 8, right: 8, top: narrow() ? 56 : 36, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 8, top: legendRows(el, names) * 20 + 28, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: months },
       yAxis: [
-        { type: "value", name: t("overdue", "逾期任务"), minInterval: 1 },
-        { type: "value", name: t("escalations", "升级次数"), minInterval: 1, splitLine: { show: false } }
+        { type: "value", name: t("overdue", "逾期任务"), nameTextStyle: { align: "left" }, minInterval: 1 },
+        {
+          type: "value",
+          name: t("escalations", "升级次数"),
+          nameTextStyle: { align: "right" },
+          minInterval: 1,
+          splitLine: { show: false }
+        }
       ],
       series: [
         bar("reminder"),
@@ -122,7 +149,7 @@
         chart.setOption(option);
         charts.push(chart);
       })
-      .catch(function (error) { empty(el, t("failed", "图表数据加载失败") + "（" + error.message + "）"); });
+      .catch(function (error) { empty(el, t("failed", "图表数据加载失败（{error}）").replace("{error}", error.message)); });
   });
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();
