@@ -32,7 +32,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models.fields.files import FieldFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
 from anjian.common.models.audit import GENESIS_HASH, AuditAction, AuditChainHead, AuditEvent
@@ -229,11 +229,14 @@ def object_type_of(model_or_instance) -> str:
 
 
 def entry_for(instance: models.Model, action: str, changes: dict | None = None) -> Entry:
+    # What the trail stores reads the same whoever acted: in the system language, not the actor's.
+    with translation.override(settings.LANGUAGE_CODE):
+        object_repr = str(instance)[:200]
     return Entry(
         action=action,
         object_type=object_type_of(instance),
         object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
+        object_repr=object_repr,
         changes=changes or {},
     )
 

@@ -3,6 +3,8 @@
 import logging
 import time
 
+from django.conf import settings
+from django.utils import translation
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, periodic_task
 
@@ -15,7 +17,9 @@ HEARTBEAT_KEY = "anjian-worker-heartbeat"
 
 
 def run_verification(*, trigger: str, anchor=None) -> AuditVerification:
-    result = audit.verify(anchor=anchor)
+    # The stored result reads the same whoever asked for it: in the system language.
+    with translation.override(settings.LANGUAGE_CODE):
+        result = audit.verify(anchor=anchor)
     row = AuditVerification.objects.create(
         ok=result.ok,
         checked=result.checked,

@@ -274,3 +274,24 @@ class ImportTemplateLanguageTests(AnjianTestCase):
     def test_an_english_template_imports_in_chinese(self):
         self.upload(self.filled_template("en"), "zh-hans")
         self.assertEqual(Hazard.objects.get().sector, "construction")
+
+
+class StoredTextLanguageTests(AnjianTestCase):
+    """The audit trail stores the system language whatever language the actor uses."""
+
+    def test_an_english_users_change_and_verification_are_stored_in_chinese(self):
+        from django.urls import reverse
+        from django.utils import translation
+
+        from anjian.common.models import AuditEvent, AuditVerification
+
+        client = self.client_for(self.a.auditor)
+        client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        client.post(reverse("common:audit_verify"))
+        self.assertEqual(AuditVerification.objects.first().message, "审计链完整")
+        with translation.override("en"):
+            from anjian.orgs import services
+
+            services.org_unit_update(actor=self.a.sysadmin, unit=self.a.gas, data={"short_name": "燃气"})
+        event = AuditEvent.objects.filter(object_type="orgs.orgunit", object_id=str(self.a.gas.pk)).last()
+        self.assertEqual(event.object_repr, str(self.a.gas.name))
