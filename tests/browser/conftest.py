@@ -8,6 +8,7 @@ demo data by the same commands a newcomer runs. Screenshots land in test-artifac
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import socket
 import subprocess
@@ -57,11 +58,12 @@ def _pg_database(url: str) -> tuple[str, callable]:
     return f"{base}/{name}", drop
 
 
-@pytest.fixture(scope="session")
-def live_server_url(tmp_path_factory):
+@contextlib.contextmanager
+def running_server(work: Path, *, settings_module: str = "anjian.config.settings", commands=()):
+    """A real server (gunicorn) on a free port, on its own fresh database, after ``migrate``,
+    ``collectstatic``, ``load_demo`` and then each of ``commands`` (argument lists of ``anjian``)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium package")
-    work = tmp_path_factory.mktemp("browser-server")
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     drop = None
     if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
@@ -78,50 +80,62 @@ def live_server_url(tmp_path_factory):
         ANJIAN_QUEUE_IMMEDIATE="true",
         ANJIAN_MEDIA_ROOT=str(work / "media"),
         ANJIAN_STATIC_ROOT=str(work / "static"),
-        DJANGO_SETTINGS_MODULE="anjian.config.settings",
+        DJANGO_SETTINGS_MODULE=settings_module,
     )
-    _anjian(env, "migrate", "--noinput")
-    _anjian(env, "collectstatic", "--noinput", "--verbosity", "0")
-    _anjian(env, "load_demo", "--password", PASSWORD)
-    log = open(work / "server.log", "w")  # noqa: SIM115 - closed at teardown
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "anjian.config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--threads",
-            "4",
-            "--timeout",
-            "120",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2):  # noqa: S310 - our own http://127.0.0.1
-                break
-        except OSError:
-            if server.poll() is not None:
-                raise RuntimeError((work / "server.log").read_text()) from None
-            time.sleep(0.3)
-    else:
-        server.kill()
-        raise RuntimeError("server did not start:\n" + (work / "server.log").read_text())
-    yield url
-    server.terminate()
-    server.wait(timeout=20)
-    log.close()
-    if drop:
-        drop()
+    server = log = None
+    try:
+        _anjian(env, "migrate", "--noinput")
+        _anjian(env, "collectstatic", "--noinput", "--verbosity", "0")
+        _anjian(env, "load_demo", "--password", PASSWORD)
+        for command in commands:
+            _anjian(env, *command)
+        log = open(work / "server.log", "w")  # noqa: SIM115 - closed below
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "anjian.config.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "4",
+                "--timeout",
+                "120",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=2):  # noqa: S310 - our own http://127.0.0.1
+                    break
+            except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError((work / "server.log").read_text()) from None
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("server did not start:\n" + (work / "server.log").read_text())
+        yield url
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=20)
+        if log is not None:
+            log.close()
+        if drop:
+            drop()
+
+
+@pytest.fixture(scope="session")
+def live_server_url(tmp_path_factory):
+    with running_server(tmp_path_factory.mktemp("browser-server")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -8,16 +8,10 @@ notifications, 督办 numbers and pages are the ones the daily job produces.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD, _anjian, _free_port, _pg_database, login, screenshot, totp_now
+from tests.browser.conftest import login, running_server, screenshot, totp_now
 
 pytestmark = pytest.mark.browser
 
@@ -34,55 +28,15 @@ Ticket.objects.create(title="脚手架验收资料补正", status="submitted", u
 
 @pytest.fixture(scope="module")
 def workflow_server_url(tmp_path_factory):
-    work = tmp_path_factory.mktemp("workflow-server")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    drop = None
-    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        env["DATABASE_URL"], drop = _pg_database(os.environ["DATABASE_URL"])
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{work / 'workflow.sqlite3'}"
-    port = _free_port()
-    env.update(
-        ANJIAN_SECRET_KEY="browser-test-secret-key-0123456789-abcdefghijklmnop",
-        ANJIAN_HTTPS="false",
-        ANJIAN_DEBUG="false",
-        ANJIAN_ALLOWED_HOSTS="127.0.0.1,localhost",
-        ANJIAN_QUEUE_URL="memory://",
-        ANJIAN_QUEUE_IMMEDIATE="true",
-        ANJIAN_MEDIA_ROOT=str(work / "media"),
-        DJANGO_SETTINGS_MODULE="anjian.config.test_settings",
-    )
-    _anjian(env, "migrate", "--noinput")
-    _anjian(env, "load_demo", "--password", PASSWORD)
-    _anjian(env, "shell", "-c", SEED)
-    _anjian(env, "escalate", "--date", "2026-03-03")
-    _anjian(env, "escalate", "--date", "2026-03-16")
-    log = open(work / "server.log", "w")  # noqa: SIM115 - closed at teardown
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "anjian.config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2):  # noqa: S310 - our own http://127.0.0.1
-                break
-        except OSError:
-            if server.poll() is not None:
-                raise RuntimeError((work / "server.log").read_text()) from None
-            time.sleep(0.3)
-    else:
-        server.kill()
-        raise RuntimeError("server did not start:\n" + (work / "server.log").read_text())
-    yield url
-    server.terminate()
-    server.wait(timeout=20)
-    log.close()
-    if drop:
-        drop()
+    commands = [
+        ("shell", "-c", SEED),
+        ("escalate", "--date", "2026-03-03"),
+        ("escalate", "--date", "2026-03-16"),
+    ]
+    with running_server(
+        tmp_path_factory.mktemp("workflow-server"), settings_module="anjian.config.test_settings", commands=commands
+    ) as url:
+        yield url
 
 
 def test_a_unit_head_reads_escalation_notices_and_acts_on_a_ticket(page, mobile_page, workflow_server_url):
