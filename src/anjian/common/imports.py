@@ -1435,8 +1435,10 @@ class ImportCommand(BaseCommand):
         parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
         parser.add_argument("--failed-rows", metavar="OUT.xlsx", help="有错误时把出错的行（带错误说明）写到该文件")
         parser.add_argument("--user", help="以该用户的身份和权限导入（默认以服务器身份）")
-        form = self.spec.options_form()
-        for name, form_field in form.fields.items() if form is not None else ():
+        # The class's declared fields, not an instance: building the form may query the database,
+        # and `--help` must work before `migrate`.
+        form_class = self.spec.options_form_class
+        for name, form_field in form_class.base_fields.items() if form_class is not None else ():
             parser.add_argument(
                 f"--{name.replace('_', '-')}",
                 dest=f"option_{name}",

@@ -226,6 +226,15 @@ class AssignmentImportTests(AnjianTestCase):
             call_command("import_assignments", fh.name, "--plan", str(self.plan.pk), stdout=io.StringIO())
         self.assertEqual(Task.objects.filter(lead_unit=self.a.station).count(), 5)
 
+    def test_the_import_commands_describe_their_options_without_touching_the_database(self):
+        # `anjian import_assignments --help` must work on a machine that has not migrated yet.
+        from django.core.management import load_command_class
+
+        for app, name in (("anjian.plans", "import_assignments"), ("anjian.orgs", "import_enterprises")):
+            with self.subTest(name), self.assertNumQueries(0):
+                parser = load_command_class(app, name).create_parser("anjian", name)
+            self.assertTrue(any(a.option_strings and a.required for a in parser._actions), name)
+
     def test_a_unit_staff_member_cannot_import_assignments(self):
         result = run_import(
             AssignmentImport(),
