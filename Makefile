@@ -57,15 +57,19 @@ $(MO): src/anjian/locale/en/LC_MESSAGES/django.po | $(VENV)/.installed
 messages: $(MO)
 
 # Browser tests drive Debian's Chromium; Chinese needs the Noto CJK fonts (else empty boxes).
+# LibreOffice (Writer, headless) makes the PDF copies of generated documents; poppler turns a PDF
+# into the PNG a test looks at. Both are optional at run time, but the suite proves them.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing$$missing (Debian packages) …"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else echo "需要 root 或 sudo 来安装：$$missing"; exit 1; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
 var/secret.key:

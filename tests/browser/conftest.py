@@ -1,16 +1,19 @@
 """Browser tests: Playwright drives Debian's Chromium (headless) against a real server process.
 
 The server runs in a subprocess on a free localhost port, on its own database (a SQLite file, or
-a fresh PostgreSQL database when the suite runs on PostgreSQL), migrated and loaded with the
-demo data by the same commands a newcomer runs. Screenshots land in test-artifacts/screenshots/.
+a fresh PostgreSQL database when the suite runs on PostgreSQL): a copy of one database migrated
+and loaded with the demo data, once per session, by the same commands a newcomer runs. Screenshots land in test-artifacts/screenshots/.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import os
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -42,14 +45,16 @@ def _anjian(env, *args, timeout=600):
     return result.stdout
 
 
-def _pg_database(url: str) -> tuple[str, callable]:
+def _pg_database(url: str, *, template: str | None = None) -> tuple[str, callable]:
+    """A fresh PostgreSQL database on the server of ``url`` (a copy of ``template`` when given),
+    and the function that drops it."""
     import psycopg
 
     name = f"anjian_browser_{uuid.uuid4().hex[:8]}"
     base, _sep, _db = url.rpartition("/")
     admin = f"{base}/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
 
     def drop():
         with psycopg.connect(admin, autocommit=True) as conn:
@@ -58,20 +63,10 @@ def _pg_database(url: str) -> tuple[str, callable]:
     return f"{base}/{name}", drop
 
 
-@contextlib.contextmanager
-def running_server(work: Path, *, settings_module: str = "anjian.config.settings", commands=()):
-    """A real server (gunicorn) on a free port, on its own fresh database, after ``migrate``,
-    ``collectstatic``, ``load_demo`` and then each of ``commands`` (argument lists of ``anjian``)."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium package")
+def _server_env(work: Path, database_url: str, settings_module: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    drop = None
-    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        env["DATABASE_URL"], drop = _pg_database(os.environ["DATABASE_URL"])
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{work / 'browser.sqlite3'}"
-    port = _free_port()
     env.update(
+        DATABASE_URL=database_url,
         ANJIAN_SECRET_KEY="browser-test-secret-key-0123456789-abcdefghijklmnop",
         ANJIAN_HTTPS="false",
         ANJIAN_DEBUG="false",
@@ -82,11 +77,66 @@ def running_server(work: Path, *, settings_module: str = "anjian.config.settings
         ANJIAN_STATIC_ROOT=str(work / "static"),
         DJANGO_SETTINGS_MODULE=settings_module,
     )
+    return env
+
+
+def _on_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoDatabase:
+    """A database migrated and loaded with the demo data once per session; servers run on copies."""
+
+    url: str
+    media: Path
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory):
+    """``migrate`` and ``load_demo``, run once by the commands a newcomer runs. Loading the demo
+    takes minutes on PostgreSQL; copying the result takes a second."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium package")
+    work = tmp_path_factory.mktemp("demo-database")
+    drop = None
+    if _on_postgres():
+        url, drop = _pg_database(os.environ["DATABASE_URL"])
+    else:
+        url = f"sqlite:///{work / 'demo.sqlite3'}"
+    try:
+        env = _server_env(work, url, "anjian.config.settings")
+        _anjian(env, "migrate", "--noinput")
+        _anjian(env, "load_demo", "--password", PASSWORD)
+        (work / "media").mkdir(exist_ok=True)
+        yield DemoDatabase(url=url, media=work / "media")
+    finally:
+        if drop:
+            drop()
+
+
+def _copy_database(demo: DemoDatabase, work: Path) -> tuple[str, callable | None]:
+    if demo.url.startswith("sqlite:///"):
+        target = work / "browser.sqlite3"
+        with sqlite3.connect(demo.url.removeprefix("sqlite:///")) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+        return f"sqlite:///{target}", None
+    return _pg_database(demo.url, template=demo.url.rpartition("/")[2])
+
+
+@contextlib.contextmanager
+def running_server(work: Path, demo: DemoDatabase, *, settings_module: str = "anjian.config.settings", commands=()):
+    """A real server (gunicorn) on a free port, on its own copy of the demo database and its files,
+    after ``migrate`` (the test settings add a test-only app), ``collectstatic`` and then each of
+    ``commands`` (argument lists of ``anjian``)."""
+    url, drop = _copy_database(demo, work)
+    shutil.copytree(demo.media, work / "media")
+    env = _server_env(work, url, settings_module)
+    port = _free_port()
     server = log = None
     try:
         _anjian(env, "migrate", "--noinput")
         _anjian(env, "collectstatic", "--noinput", "--verbosity", "0")
-        _anjian(env, "load_demo", "--password", PASSWORD)
         for command in commands:
             _anjian(env, *command)
         log = open(work / "server.log", "w")  # noqa: SIM115 - closed below
@@ -109,11 +159,11 @@ def running_server(work: Path, *, settings_module: str = "anjian.config.settings
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        url = f"http://127.0.0.1:{port}"
+        base = f"http://127.0.0.1:{port}"
         deadline = time.time() + 60
         while time.time() < deadline:
             try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=2):  # noqa: S310 - our own http://127.0.0.1
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2):  # noqa: S310 - our own http://127.0.0.1
                     break
             except OSError:
                 if server.poll() is not None:
@@ -121,7 +171,7 @@ def running_server(work: Path, *, settings_module: str = "anjian.config.settings
                 time.sleep(0.3)
         else:
             raise RuntimeError("server did not start:\n" + (work / "server.log").read_text())
-        yield url
+        yield base
     finally:
         if server is not None:
             server.terminate()
@@ -133,8 +183,8 @@ def running_server(work: Path, *, settings_module: str = "anjian.config.settings
 
 
 @pytest.fixture(scope="session")
-def live_server_url(tmp_path_factory):
-    with running_server(tmp_path_factory.mktemp("browser-server")) as url:
+def live_server_url(tmp_path_factory, demo_database):
+    with running_server(tmp_path_factory.mktemp("browser-server"), demo_database) as url:
         yield url
 
 

@@ -27,14 +27,17 @@ Ticket.objects.create(title="脚手架验收资料补正", status="submitted", u
 
 
 @pytest.fixture(scope="module")
-def workflow_server_url(tmp_path_factory):
+def workflow_server_url(tmp_path_factory, demo_database):
     commands = [
         ("shell", "-c", SEED),
         ("escalate", "--date", "2026-03-03"),
         ("escalate", "--date", "2026-03-16"),
     ]
     with running_server(
-        tmp_path_factory.mktemp("workflow-server"), settings_module="anjian.config.test_settings", commands=commands
+        tmp_path_factory.mktemp("workflow-server"),
+        demo_database,
+        settings_module="anjian.config.test_settings",
+        commands=commands,
     ) as url:
         yield url
 

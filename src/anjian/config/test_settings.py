@@ -11,7 +11,9 @@ os.environ.setdefault("ANJIAN_QUEUE_IMMEDIATE", "true")
 from anjian.config.settings import *  # noqa: E402,F403
 
 # Hashing cost is not what the tests examine; MD5 keeps thousands of logins fast.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# PBKDF2 stays second, so a database made with the production settings (the browser tests' demo
+# copy) still accepts its passwords.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 # Uploaded files of the test run go to a throwaway directory.
