@@ -36,6 +36,12 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Django names the site after the request's host ("127.0.0.1:8000"); the page shows ours.
+        context.pop("site_name", None)
+        return context
+
 
 def lockout_response(request, original_response=None, credentials=None):
     """django-axes calls this when username+IP has failed too often: the login page with the reason."""

@@ -54,6 +54,12 @@ class LoginTests(AnjianTestCase):
         response = self.login(client, "safety_staff", PASSWORD)
         self.assertRedirects(response, reverse("home"))
 
+    def test_the_login_page_is_titled_with_the_site_name_not_the_host(self):
+        from django.conf import settings
+
+        page = Client().get(reverse("accounts:login"))
+        self.assertContains(page, f"<title>登录 · {settings.ANJIAN_SITE_NAME}</title>", html=False)
+
     def test_five_failures_lock_username_and_ip_with_a_chinese_message(self):
         client = Client()
         for _ in range(4):
