@@ -114,9 +114,11 @@ test-postgres: install vendor
 	fi
 
 # --- benchmarks ------------------------------------------------------------
-bench: install vendor
-	$(PY) -m pip install --quiet -e '.[test,bench]'
-	$(PY) benchmarks/all.py --sqlite --postgres '$(ANJIAN_TEST_DATABASE_URL)'
+# stdout carries only the JSON document (`make bench > bench.json`); setting up and progress go to stderr.
+bench:
+	@$(MAKE) --no-print-directory install vendor >&2
+	@$(PY) -m pip install --quiet -e '.[test,bench]' >&2
+	@$(PY) benchmarks/all.py --sqlite --postgres '$(ANJIAN_TEST_DATABASE_URL)'
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var build src/*.egg-info

@@ -428,7 +428,10 @@ def verify(*, anchor: tuple[int, str] | None = None, using: str = DEFAULT_DB_ALI
         if last_seq is not None:
             qs = qs.filter(seq__gt=last_seq)
         if head_seq is not None:
-            qs = qs.filter(seq__lte=head_seq)
+            # A bounded window, not just LIMIT: on a table whose statistics are stale (a fresh
+            # restore, a bulk load) PostgreSQL plans "seq > x AND seq <= head" as a bitmap scan of
+            # the whole rest of the table plus a sort, per chunk (100× slower at 10^6 events).
+            qs = qs.filter(seq__lte=min(head_seq, (last_seq or 0) + chunk))
         rows = list(qs.values_list(*fields)[:chunk])
         if not rows:
             break

@@ -112,6 +112,17 @@ class AuditChainTests(AnjianTestCase):
         self.assertFalse(result.ok)
         self.assertEqual(result.broken_seq, events[3])
 
+    def test_verify_reads_in_windows_and_still_catches_a_gap_wider_than_a_window(self):
+        self.assertTrue(audit.verify(chunk=2).ok)
+        events = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
+        self.assertGreater(len(events), 8)
+        tamper("DELETE FROM common_auditevent WHERE seq BETWEEN %s AND %s", [events[2], events[6]])
+        for chunk in (2, 3, 5000):
+            with self.subTest(chunk=chunk):
+                result = audit.verify(chunk=chunk)
+                self.assertFalse(result.ok)
+                self.assertEqual(result.broken_seq, events[2])
+
     def test_verify_catches_a_removed_tail_through_the_chain_head(self):
         last = AuditEvent.objects.order_by("-seq").first().seq
         tamper("DELETE FROM common_auditevent WHERE seq >= %s", [last - 1])
