@@ -77,9 +77,14 @@ def _secret_key() -> str:
             return Path(key_file).read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise ImproperlyConfigured(f"ANJIAN_SECRET_KEY_FILE cannot be read: {exc}") from exc
+    default_file = VAR_DIR / "secret.key"  # what `make demo` writes: commands run beside it need no variable
+    if default_file.is_file():
+        return default_file.read_text(encoding="utf-8").strip()
     if DEBUG:
         return "insecure-development-key-only-for-ANJIAN_DEBUG"  # noqa: S105 - never used without DEBUG
-    raise ImproperlyConfigured("Set ANJIAN_SECRET_KEY or ANJIAN_SECRET_KEY_FILE (make demo generates var/secret.key).")
+    raise ImproperlyConfigured(
+        f"Set ANJIAN_SECRET_KEY or ANJIAN_SECRET_KEY_FILE, or create {default_file} (make demo writes it)."
+    )
 
 
 SECRET_KEY = _secret_key()

@@ -262,6 +262,38 @@ class DeployCheckTests(SimpleTestCase):
         )
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
 
+    def test_a_missing_secret_key_is_named_and_the_key_file_of_make_demo_is_found(self):
+        import shutil
+        import tempfile
+        from pathlib import Path
+
+        var = Path(tempfile.mkdtemp(prefix="anjian-var-"))
+        self.addCleanup(shutil.rmtree, var, ignore_errors=True)
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("ANJIAN_", "DJANGO_", "DATABASE_URL"))},
+            "ANJIAN_VAR_DIR": str(var),
+            "ANJIAN_QUEUE_URL": "memory://",
+            "DATABASE_URL": "sqlite:///:memory:",
+        }
+
+        def anjian_check():
+            return subprocess.run(
+                [sys.executable, "-m", "anjian", "check"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+
+        missing = anjian_check()
+        self.assertEqual(missing.returncode, 2, missing.stderr)
+        self.assertIn("ANJIAN_SECRET_KEY", missing.stderr)
+        self.assertNotIn("Traceback", missing.stderr)
+        (var / "secret.key").write_text("demo-" + "k3y-" * 15 + "\n", encoding="utf-8")
+        found = anjian_check()
+        self.assertEqual(found.returncode, 0, found.stdout + found.stderr)
+
 
 class VoluntarySecondFactorTests(AnjianTestCase):
     def test_any_user_may_enrol_and_is_then_asked_at_every_login(self):
