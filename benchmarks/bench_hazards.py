@@ -123,7 +123,7 @@ STATES = (
 
 def base_data(enterprises: int = 200) -> dict:
     """Towns, a committee with 8 departments, ``enterprises`` enterprises, three users with grants."""
-    from anjian.common.testing import valid_uscc
+    from anjian.testing import valid_uscc
     from anjian.orgs import services as org_services
     from anjian.orgs.choices import DataScope, OrgUnitKind, Role
     from anjian.orgs.models import OrgUnit, RoleAssignment, User

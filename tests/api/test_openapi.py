@@ -8,7 +8,7 @@ from django.urls import reverse
 from openapi_core import OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
 
-from anjian.common.testing import PASSWORD, AnjianTestCase
+from anjian.testing import PASSWORD, AnjianTestCase
 
 
 class OpenApiConformanceTests(AnjianTestCase):

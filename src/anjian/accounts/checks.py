@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from anjian.accounts import policy
-from anjian.orgs.scope import user_roles
+from anjian.common.scope import user_roles
 
 
 def otp_required(user, current: policy.Policy | None = None) -> bool:

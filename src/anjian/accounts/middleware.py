@@ -21,7 +21,7 @@ class SecurityPolicyMiddleware:
 
     The idle clock is kept server-side in the session, so a copied cookie stops working after the
     idle time just like the browser's own. The API (token auth) enforces the same through
-    ``anjian.common.api.permissions.PolicySatisfied``.
+    ``anjian.accounts.api.permissions.PolicySatisfied``.
     """
 
     def __init__(self, get_response):

@@ -26,9 +26,9 @@ from anjian.accounts.models import SecurityPolicy
 from anjian.common import audit
 from anjian.common.generic import apply_validation_error
 from anjian.common.models import AuditAction
+from anjian.common.scope import has_role
 from anjian.orgs import services as org_services
 from anjian.orgs.choices import Role
-from anjian.orgs.scope import has_role
 
 
 class LoginView(auth_views.LoginView):

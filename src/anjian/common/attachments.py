@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from anjian.common.models import Attachment, AttachmentKind
+from anjian.common.scope import allowed_roles, can
 from anjian.common.services import service
 from anjian.common.text import join_list
-from anjian.orgs.scope import allowed_roles, can
 
 # sniffed MIME type → (kind, extensions the file name may carry)
 ALLOWED_TYPES: dict[str, tuple[str, frozenset[str]]] = {

@@ -51,7 +51,8 @@ from django.utils.translation import gettext as _
 from anjian.common import audit, numbering
 from anjian.common.calendar import CalendarUnknownYear, working_days_overdue
 from anjian.common.models import AuditAction, Escalation, EscalationLevel, EscalationPolicy, NotificationLevel
-from anjian.common.notifications import notify, unit_heads, users_covering, users_with_role
+from anjian.common.notifications import notify
+from anjian.common.scope import may, provider
 from anjian.common.services import apply_fields, lock_for_update, save_validated, service
 
 log = logging.getLogger("anjian.escalation")
@@ -178,10 +179,7 @@ def escalation_policy_save(
     *, actor, data: dict, policy: EscalationPolicy | None = None, version: int | None = None
 ) -> EscalationPolicy:
     """Create or edit a policy (system admin). The key is fixed once created: code refers to it."""
-    from anjian.orgs.choices import Role
-    from anjian.orgs.scope import has_role
-
-    if actor is not None and not has_role(actor, Role.SYSADMIN):
+    if actor is not None and not may(actor, EscalationPolicy, "change"):
         raise PermissionDenied(_("只有系统管理员可以修改逾期升级规则"))
     if policy is None:
         policy = EscalationPolicy()
@@ -206,16 +204,15 @@ def escalation_recipients(unit, level: str) -> list:
     督办: those and the unit's heads (found upward when the unit has none);
     约谈: those and the leaders whose grant covers the unit.
     """
-    from anjian.orgs.choices import Role
-
     if unit is None:
         return []
-    people = list(users_with_role(unit, Role.UNIT_HEAD, Role.UNIT_STAFF, Role.ENTERPRISE_USER, Role.AGENCY_USER))
+    people = provider()
+    recipients = list(people.unit_people(unit))
     if level in (EscalationLevel.SUPERVISION, EscalationLevel.SUMMONS_PROPOSAL):
-        people += list(unit_heads(unit))
+        recipients += list(people.unit_heads(unit))
     if level == EscalationLevel.SUMMONS_PROPOSAL:
-        people += list(users_covering(unit, Role.LEADER))
-    return people
+        recipients += list(people.leaders_over(unit))
+    return recipients
 
 
 # ---------------------------------------------------------------------------

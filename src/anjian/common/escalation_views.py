@@ -15,8 +15,7 @@ from django.utils.translation import gettext_lazy
 from anjian.common.escalation import DEFAULT_THRESHOLDS, escalation_policy_save, registrations
 from anjian.common.generic import ObjectEditView, ObjectListView
 from anjian.common.models import Escalation, EscalationLevel, EscalationPolicy
-from anjian.orgs.choices import Role
-from anjian.orgs.scope import has_role
+from anjian.common.scope import may
 
 
 # ---------------------------------------------------------------------------
@@ -51,7 +50,7 @@ class EscalationPolicyEditView(ObjectEditView):
     title = gettext_lazy("逾期升级规则")
 
     def check_create_permission(self):
-        if not has_role(self.request.user, Role.SYSADMIN):
+        if not may(self.request.user, EscalationPolicy, "change"):
             raise PermissionDenied(_("只有系统管理员可以修改逾期升级规则"))
 
     def get_initial(self):
@@ -72,7 +71,7 @@ class EscalationPolicyEditView(ObjectEditView):
 
 @login_required
 def escalation_policy_list(request):
-    if not has_role(request.user, Role.SYSADMIN):
+    if not may(request.user, EscalationPolicy, "change"):
         raise PermissionDenied(_("您的角色无权访问该页面"))
     policies = list(EscalationPolicy.objects.order_by("key"))
     users: dict[str, list[str]] = {}

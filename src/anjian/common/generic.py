@@ -19,7 +19,7 @@ from anjian.common import exports
 from anjian.common.attachments import attach_action
 from anjian.common.exceptions import DomainError
 from anjian.common.models import Attachment, AuditEvent
-from anjian.orgs.scope import can, has_role
+from anjian.common.scope import can, has_role, may
 
 
 def apply_validation_error(form, exc: ValidationError) -> None:
@@ -32,14 +32,26 @@ def apply_validation_error(form, exc: ValidationError) -> None:
 
 
 class RoleRequiredMixin:
-    """Pages that belong to a role rather than to a scope (the admin roles' pages)."""
+    """Pages that belong to a role rather than to a scope (the admin roles' pages).
+
+    ``required_roles``: the roles that may open the page; ``required_action``: an action of the
+    page's ``model`` in the permission table (``may(user, model, action)``) — the framework's own
+    pages use this, since only the org app knows the roles.
+    """
 
     required_roles: tuple[str, ...] = ()
+    required_action: str = ""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.required_roles and not has_role(request.user, *self.required_roles):
+        if request.user.is_authenticated and not self.role_allows(request.user):
             raise PermissionDenied(_("您的角色无权访问该页面"))
         return super().dispatch(request, *args, **kwargs)
+
+    def role_allows(self, user) -> bool:
+        if self.required_roles and not has_role(user, *self.required_roles):
+            return False
+        model = getattr(self, "model", None) or getattr(getattr(self, "queryset", None), "model", None)
+        return not (self.required_action and not may(user, model, self.required_action))
 
 
 class ObjectListView(LoginRequiredMixin, RoleRequiredMixin, SingleTableMixin, FilterView):
@@ -98,7 +110,22 @@ class ObjectListView(LoginRequiredMixin, RoleRequiredMixin, SingleTableMixin, Fi
         table = ctx.get("table")
         paginator = getattr(table, "paginator", None)
         ctx["total"] = paginator.count if paginator is not None else len(getattr(table, "rows", []))
+        ctx["empty"] = self.empty_state(ctx) if not ctx["total"] else None
         return ctx
+
+    # What an empty list tells the person, in order: their filters hide everything (offer to clear
+    # them); nothing exists yet and they may add the first (offer it); nothing is in their scope.
+    empty_text = None  # the list's own words for "nothing in your scope", e.g. who fills it
+
+    def empty_state(self, ctx) -> dict:
+        fields = getattr(getattr(self, "filterset", None), "form", None)
+        fields = fields.fields if fields is not None else {}
+        things = self.queryset.model._meta.verbose_name_plural if self.queryset is not None else ""
+        if any(value for key, value in self.request.GET.items() if key in fields):
+            return {"kind": "filtered", "text": _("没有符合筛选条件的%(things)s。") % {"things": things}}
+        if ctx.get("create_url"):
+            return {"kind": "none_yet", "text": _("还没有%(things)s。") % {"things": things}}
+        return {"kind": "scope", "text": self.empty_text or _("您的数据范围内暂无%(things)s。") % {"things": things}}
 
 
 class ObjectDetailView(LoginRequiredMixin, DetailView):

@@ -379,7 +379,7 @@ class ImportSpec:
         return bound
 
     def check_permission(self, user) -> None:
-        from anjian.orgs.scope import has_role
+        from anjian.common.scope import has_role
 
         if self.required_roles and (user is None or not has_role(user, *self.required_roles)):
             raise PermissionDenied(_("您的角色无权进行该导入"))
@@ -1448,11 +1448,11 @@ class ImportCommand(BaseCommand):
             )
 
     def handle(self, *args, **opts):
-        from anjian.orgs.models import User
+        from django.contrib.auth import get_user_model
 
         user = None
         if opts.get("user"):
-            user = User.objects.filter(username=opts["user"], is_active=True).first()
+            user = get_user_model().objects.filter(username=opts["user"], is_active=True).first()
             if user is None:
                 raise CommandError(f"用户 {opts['user']} 不存在或已停用")
             try:

@@ -36,7 +36,7 @@ def register(section: NavSection) -> None:
 
 
 def sections_for(user) -> list[dict]:
-    from anjian.orgs.scope import user_roles
+    from anjian.common.scope import user_roles
 
     if not getattr(user, "is_authenticated", False):
         return []

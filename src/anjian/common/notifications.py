@@ -27,9 +27,9 @@ task from ``send``. To add SMS or WeCom (企业微信)::
 
 A WeCom backend does the same with the recipient's WeCom user id (a custom field on the user).
 
-Finding recipients: ``users_with_role(unit, *roles)`` (e.g. ``unit_heads(unit)``) and
-``users_covering(unit, *roles)`` (those whose grant reaches the unit from above, e.g. the
-committee leaders over a department).
+Finding recipients is the org app's (``anjian.orgs.selectors``: ``users_with_role(unit, *roles)``,
+``unit_heads(unit)``, ``users_covering(unit, *roles)``); the framework asks for them through the
+scope provider (``anjian.common.scope.provider()``: ``unit_people``, ``unit_heads``, ``leaders_over``).
 """
 
 from __future__ import annotations
@@ -39,10 +39,10 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -114,11 +114,9 @@ def _deliver_after_commit(backend: Notifier, notifications: list[Notification]) 
 # ---------------------------------------------------------------------------
 def _users(recipients) -> list:
     """Users from a user, an iterable of users, or a queryset; deduplicated, inactive ones left out."""
-    from anjian.orgs.models import User
-
     if recipients is None:
         return []
-    if isinstance(recipients, User):
+    if isinstance(recipients, get_user_model()):
         recipients = [recipients]
     seen, out = set(), []
     for user in recipients:
@@ -215,61 +213,3 @@ def mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
     return qs.update(read_at=timezone.now())
-
-
-# ---------------------------------------------------------------------------
-# Finding recipients
-# ---------------------------------------------------------------------------
-def _active_users():
-    from anjian.orgs.models import User
-
-    return User.objects.filter(is_active=True)
-
-
-def _chain(unit) -> list[int]:
-    """``unit`` and its ancestors, nearest first (from the materialised path "/1/4/9/")."""
-    ids = [int(p) for p in (unit.path or "").strip("/").split("/") if p]
-    return list(reversed(ids)) or [unit.pk]
-
-
-def users_with_role(unit, *roles, walk_up: bool = False):
-    """Active users holding one of ``roles`` anchored at ``unit``, e.g. its unit heads or an enterprise's users.
-
-    With ``walk_up``, when nobody at ``unit`` holds such a role, the nearest unit above it where
-    someone does (a 科室 without a head reports to the committee's). Two queries at most.
-    """
-    from anjian.orgs.models import RoleAssignment
-
-    if unit is None:
-        return _active_users().none()
-    holders = RoleAssignment.objects.filter(role__in=[str(r) for r in roles], user__is_active=True)
-    anchor = unit.pk
-    if walk_up:
-        chain = _chain(unit)
-        found = set(holders.filter(unit_id__in=chain).values_list("unit_id", flat=True))
-        anchor = next((pk for pk in chain if pk in found), None)
-        if anchor is None:
-            return _active_users().none()
-    return _active_users().filter(pk__in=holders.filter(unit_id=anchor).values("user_id")).order_by("username")
-
-
-def unit_heads(unit):
-    """The heads (科室/单位负责人) of ``unit``, or of the nearest unit above it that has one."""
-    from anjian.orgs.choices import Role
-
-    return users_with_role(unit, Role.UNIT_HEAD, walk_up=True)
-
-
-def users_covering(unit, *roles):
-    """Active users holding one of ``roles`` whose grant reaches ``unit``: anchored at it, anchored
-    above it with the subtree scope, or with scope "all" — e.g. the committee leaders over a unit."""
-    from anjian.orgs.choices import DataScope
-    from anjian.orgs.models import RoleAssignment
-
-    if unit is None:
-        return _active_users().none()
-    ancestors = _chain(unit)
-    grants = RoleAssignment.objects.filter(role__in=[str(r) for r in roles], unit__is_active=True).filter(
-        Q(unit_id=unit.pk) | Q(unit_id__in=ancestors, scope=DataScope.UNIT_SUBTREE) | Q(scope=DataScope.ALL)
-    )
-    return _active_users().filter(pk__in=grants.values("user_id")).order_by("username")

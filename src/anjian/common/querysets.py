@@ -8,16 +8,14 @@ needs nothing: Django sends ``post_delete`` per row to models that have receiver
 
 from django.db import models, transaction
 
-from anjian.common import audit
+from anjian.common import audit, scope
 from anjian.common.models.audit import AuditAction
 
 
 class AnjianQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view"):
         """Only the rows ``user`` may ``action``; everything else does not exist for it (404)."""
-        from anjian.orgs.scope import restrict_queryset
-
-        return restrict_queryset(self, user, action)
+        return scope.restrict(self, user, action)
 
     # -- audited bulk writes -------------------------------------------------
     def _is_audited(self) -> bool:

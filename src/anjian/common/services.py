@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from anjian.common import audit
 from anjian.common.exceptions import ConcurrentEditError, OutOfScope
+from anjian.common.scope import can
 
 
 def service(func):
@@ -42,8 +43,6 @@ def save_validated(instance: models.Model, *, bump_version: bool = True) -> mode
 
 def ensure_in_scope(user, instance: models.Model, action: str = "change") -> None:
     """After a write, inside the transaction: the row must still be within the writer's scope."""
-    from anjian.orgs.scope import can
-
     if not can(user, action, instance):
         raise OutOfScope()
 

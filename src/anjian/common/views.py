@@ -23,28 +23,24 @@ from anjian.common.filtersets import AuditEventFilterSet
 from anjian.common.forms import AttachmentForm, CalendarYearForm
 from anjian.common.generic import ObjectListView, apply_validation_error
 from anjian.common.models import Attachment, AuditEvent, AuditVerification, CalendarYear
+from anjian.common.scope import may, provider
 from anjian.common.tables import AuditEventTable
 from anjian.common.text import labelled
 from anjian.common.todos import todos_for
-from anjian.orgs.choices import Role
-from anjian.orgs.scope import has_role, user_grants
 
 
 @login_required
 def home(request):
     user = request.user
-    grants = user_grants(user)
-    from anjian.orgs.models import RoleAssignment
-
-    assignments = RoleAssignment.objects.filter(user=user).select_related("unit")
+    assignments = provider().role_summary(user)
     recent = AuditEvent.objects.filter(actor_id=user.pk).order_by("-seq")[:8]
     context = {
         "assignments": assignments,
         "recent_events": recent,
-        "has_roles": bool(grants),
+        "has_roles": bool(assignments),
         "todos": todos_for(user),
     }
-    if has_role(user, Role.AUDITADMIN):
+    if may(user, AuditEvent, "view"):
         context["last_verification"] = AuditVerification.objects.first()
         context["chain_head"] = audit.head()
     return render(request, "common/home.html", context)
@@ -89,7 +85,7 @@ class AuditEventListView(ObjectListView):
     table_class = AuditEventTable
     template_name = "common/audit_list.html"
     title = gettext_lazy("审计日志")
-    required_roles = (Role.AUDITADMIN,)
+    required_action = "view"
     export_filename = "audit"
     export_columns = [
         (gettext_lazy("序号"), "seq"),
@@ -120,7 +116,7 @@ class AuditEventListView(ObjectListView):
 @login_required
 @require_POST
 def audit_verify_now(request):
-    if not has_role(request.user, Role.AUDITADMIN):
+    if not may(request.user, AuditEvent, "view"):
         raise PermissionDenied
     from anjian.common.tasks import run_verification
 
@@ -213,7 +209,7 @@ def attachment_thumbnail(request, pk: int):
 # ---------------------------------------------------------------------------
 @login_required
 def calendar_list(request):
-    if not has_role(request.user, Role.SYSADMIN):
+    if not may(request.user, CalendarYear, "change"):
         raise PermissionDenied
     return render(
         request,
@@ -224,7 +220,7 @@ def calendar_list(request):
 
 @login_required
 def calendar_year_edit(request, year: int | None = None):
-    if not has_role(request.user, Role.SYSADMIN):
+    if not may(request.user, CalendarYear, "change"):
         raise PermissionDenied
     instance = get_object_or_404(CalendarYear, year=year) if year else None
     form = CalendarYearForm(request.POST or None, instance=instance)

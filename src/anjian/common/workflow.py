@@ -48,11 +48,13 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from anjian.common import audit
 from anjian.common.exceptions import TransitionNotAllowed
 from anjian.common.models.workflow import TransitionRecord
+from anjian.common.scope import actions_of, allowed_roles, can, can_many, role_label, user_roles
 from anjian.common.services import ensure_in_scope, lock_for_update, save_validated, service
 from anjian.common.text import join_list
 
@@ -79,6 +81,11 @@ class Transition:
     step (the head of the *reporting* unit, the letter's signee): returns ``None`` when ``user``
     may act, else the reason in Chinese — checked before the transition and when offering buttons,
     so a page never shows a button the step would refuse.
+
+    ``hook``, ``on_commit``, ``form`` and ``party`` may be given as dotted paths
+    (``"anjian.hazards.services.on_assign"``), resolved on first use: the model declares its state
+    machine as data and imports neither its services nor its forms (the side effects live in the
+    app's services; no import circle).
     """
 
     sources: tuple[str, ...]
@@ -86,12 +93,12 @@ class Transition:
     permission: str = ""
     needs_reason: bool = False
     label: Any = ""
-    hook: Callable[..., None] | None = None
-    on_commit: Callable[[models.Model, TransitionRecord], None] | None = None
-    form: type[forms.Form] | None = None
+    hook: Callable[..., None] | str | None = None
+    on_commit: Callable[[models.Model, TransitionRecord], None] | str | None = None
+    form: type[forms.Form] | str | None = None
     style: str = "primary"
     confirm: Any = ""
-    party: Callable[[models.Model, Any], Any] | None = None
+    party: Callable[[models.Model, Any], Any] | str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.permission, str):
@@ -115,6 +122,16 @@ class TransitionForm(forms.Form):
         self.obj = obj
         self.user = user
         super().__init__(*args, **kwargs)
+
+
+@functools.cache
+def _import(path: str):
+    return import_string(path)
+
+
+def resolved(value):
+    """A hook, form or party given as a dotted path, imported once; anything else as it is."""
+    return _import(value) if isinstance(value, str) else value
 
 
 def transitions_of(model) -> dict[str, Transition]:
@@ -172,9 +189,7 @@ def get_transition(model, action: str) -> Transition:
 
 
 def _role_labels(roles: Iterable[str]) -> str:
-    from anjian.orgs.choices import Role
-
-    return join_list(label for value, label in Role.choices if value in roles)
+    return join_list(role_label(r) for r in sorted(roles))
 
 
 def check_transition(obj: models.Model, action: str, actor, *, reason: str = "") -> Transition:
@@ -185,8 +200,6 @@ def check_transition(obj: models.Model, action: str, actor, *, reason: str = "")
     given. ``actor=None`` is the system (a scheduled job, a data migration): only state and
     reason are checked.
     """
-    from anjian.orgs.scope import allowed_roles, can, user_roles
-
     model = type(obj)
     spec = get_transition(model, action)
     label = action_label(spec, action)
@@ -209,7 +222,7 @@ def check_transition(obj: models.Model, action: str, actor, *, reason: str = "")
                 _("该记录不在您可%(action)s的数据范围内") % {"action": label}, code="out_of_scope"
             )
         if spec.party is not None:
-            why = spec.party(obj, actor)
+            why = resolved(spec.party)(obj, actor)
             if why:
                 raise TransitionNotAllowed(str(why), code="not_party")
     if spec.needs_reason and not (reason or "").strip():
@@ -249,7 +262,7 @@ def transition(obj: models.Model, action: str, *, actor, reason: str = "", expec
     from_state = locked.status
     locked.status = spec.target
     if spec.hook is not None:
-        spec.hook(locked, actor=actor, reason=reason, **extra)
+        resolved(spec.hook)(locked, actor=actor, reason=reason, **extra)
     save_validated(locked)
     if actor is not None:
         ensure_in_scope(actor, locked, "view")
@@ -275,7 +288,7 @@ def transition(obj: models.Model, action: str, *, actor, reason: str = "", expec
         **({"extra": recorded_extra} if recorded_extra else {}),
     )
     if spec.on_commit is not None:
-        transaction.on_commit(functools.partial(spec.on_commit, locked, record))
+        transaction.on_commit(functools.partial(resolved(spec.on_commit), locked, record))
     # The caller's instance reflects the committed state, as after obj.save().
     for f in model._meta.concrete_fields:
         setattr(obj, f.attname, getattr(locked, f.attname))
@@ -307,33 +320,45 @@ def transition_url(obj: models.Model, action: str) -> str:
 def build_form(spec: Transition, action: str, *, obj, user, data=None) -> forms.Form | None:
     if spec.form is None:
         return None
-    return spec.form(data, obj=obj, user=user, auto_id=f"id_{action}_%s")
+    return resolved(spec.form)(data, obj=obj, user=user, auto_id=f"id_{action}_%s")
 
 
 def available_actions(obj: models.Model, user) -> list[AvailableAction]:
-    """The actions ``user`` may take on ``obj`` in its current state (no reason checked yet).
+    """The actions ``user`` may take on ``obj`` in its current state (no reason checked yet)."""
+    return available_actions_many([obj], user).get(obj.pk, [])
 
-    Role membership is checked in memory; the scope takes one query per distinct permission.
+
+def available_actions_many(objs: Iterable[models.Model], user) -> dict[object, list[AvailableAction]]:
+    """The actions ``user`` may take on each of ``objs`` (one model), keyed by primary key.
+
+    Role membership is checked in memory; the scope takes one query per distinct permission for
+    the whole list, so a list page that offers actions per row costs one query per permission,
+    not one per row.
     """
-    from anjian.orgs.scope import allowed_roles, can, user_roles
-
-    if not getattr(user, "is_authenticated", False):
-        return []
-    model = type(obj)
+    objs = list(objs)
+    if not objs or not getattr(user, "is_authenticated", False):
+        return {}
+    model = type(objs[0])
     roles = user_roles(user)
-    scope_ok: dict[str, bool] = {}
+    table = transitions_of(model)
+    wanted: dict[str, list[models.Model]] = {}
+    for obj in objs:
+        for name, spec in table.items():
+            permission = permission_of(name, spec)
+            if obj.status in spec.sources and roles & allowed_roles(model, permission):
+                wanted.setdefault(permission, []).append(obj)
+    in_scope = {permission: can_many(user, permission, rows) for permission, rows in wanted.items()}
+    return {obj.pk: _actions_for(obj, user, table, in_scope) for obj in objs}
+
+
+def _actions_for(obj, user, table, in_scope) -> list[AvailableAction]:
     out = []
-    for name, spec in transitions_of(model).items():
+    for name, spec in table.items():
         if obj.status not in spec.sources:
             continue
-        permission = permission_of(name, spec)
-        if not (roles & allowed_roles(model, permission)):
+        if obj.pk not in in_scope.get(permission_of(name, spec), ()):
             continue
-        if permission not in scope_ok:
-            scope_ok[permission] = can(user, permission, obj)
-        if not scope_ok[permission]:
-            continue
-        if spec.party is not None and spec.party(obj, user):
+        if spec.party is not None and resolved(spec.party)(obj, user):
             continue
         out.append(
             AvailableAction(
@@ -353,8 +378,6 @@ def available_actions(obj: models.Model, user) -> list[AvailableAction]:
 # Configuration check (``anjian check``): typos in a TRANSITIONS map fail at start-up
 # ---------------------------------------------------------------------------
 def check_model(model) -> list[checks.CheckMessage]:
-    from anjian.orgs.scope import _ACTIONS
-
     errors = []
     label = model._meta.label
     try:
@@ -365,7 +388,7 @@ def check_model(model) -> list[checks.CheckMessage]:
         history_model(model)
     except ImproperlyConfigured as exc:
         errors.append(checks.Error(str(exc), id="anjian.W002"))
-    table = _ACTIONS.get(model._meta.label_lower, {})
+    table = actions_of(model)
     for action, spec in transitions_of(model).items():
         if not isinstance(spec, Transition):
             errors.append(checks.Error(f"{label}.TRANSITIONS[{action!r}] is not a Transition", id="anjian.W003"))

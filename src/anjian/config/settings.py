@@ -91,6 +91,9 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ANJIAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("ANJIAN_CSRF_TRUSTED_ORIGINS", [])
 
+# Who sees what: the org app implements the framework's scope provider (anjian.common.scope).
+ANJIAN_SCOPE_PROVIDER = "anjian.orgs.scope.OrgScopeProvider"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -124,10 +127,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The interface language: the user's choice or the cookie, else Chinese (never Accept-Language).
+    "anjian.accounts.language.LanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "anjian.common.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -334,7 +338,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "anjian.common.api.permissions.PolicySatisfied",
+        "anjian.accounts.api.permissions.PolicySatisfied",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

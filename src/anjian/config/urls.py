@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from anjian.accounts.api.views import TokenLogoutView, TokenView
+from anjian.accounts.language import set_language
 from anjian.common import views as common_views
-from anjian.common.api.base import TokenLogoutView, TokenView
 from anjian.common.api.views import (
     AttachmentViewSet,
     AuditEventViewSet,
@@ -54,6 +55,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its initialiser as a script file: no inline script, so the CSP holds.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api_docs"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The footer's language switch (Django's view; a logged-in user's choice is also stored).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("django-admin/", admin.site.urls),
 ]

@@ -234,9 +234,9 @@ def parse_criteria_file(content: bytes) -> dict:
 def criteria_load(*, actor, content: bytes):
     """Store a new criteria version from a JSON file (system admin). An existing version is never
     overwritten: determinations made under it must stay reproducible."""
+    from anjian.common.scope import has_role
     from anjian.hazards.models import CriteriaVersion
     from anjian.orgs.choices import Role
-    from anjian.orgs.scope import has_role
 
     if actor is not None and not has_role(actor, Role.SYSADMIN):
         raise PermissionDenied(_("只有系统管理员可以载入判定标准"))
@@ -259,9 +259,9 @@ def criteria_load(*, actor, content: bytes):
 @service
 def criteria_set_active(*, actor, row, active: bool, version: int | None = None):
     """Withdraw a version from new determinations (or restore it); past determinations keep it."""
+    from anjian.common.scope import has_role
     from anjian.common.services import lock_for_update
     from anjian.orgs.choices import Role
-    from anjian.orgs.scope import has_role
 
     if actor is not None and not has_role(actor, Role.SYSADMIN):
         raise PermissionDenied(_("只有系统管理员可以停用或启用判定标准"))

@@ -7,8 +7,8 @@ supervising unit's heads; 约谈: and the leaders whose grant covers the supervi
 from __future__ import annotations
 
 from anjian.common.models import EscalationLevel
-from anjian.common.notifications import unit_heads, users_covering, users_with_role
 from anjian.orgs.choices import Role
+from anjian.orgs.selectors import unit_heads, users_covering, users_with_role
 
 
 def escalation_recipients(hazard, level: str) -> list:

@@ -279,7 +279,7 @@ TODO_ACTIONS = (
 
 
 def hazard_todos(user, limit: int = 10) -> list[Todo]:
-    from anjian.orgs.scope import scope_q
+    from anjian.common.scope import scope_q
 
     if not getattr(user, "is_authenticated", False):
         return []

@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +23,7 @@ from anjian.common import numbering
 from anjian.common.attachments import attachment_add
 from anjian.common.exceptions import DomainError
 from anjian.common.geo import gcj02_to_wgs84
+from anjian.common.scope import allowed_roles, can, has_role
 from anjian.common.services import apply_fields, ensure_in_scope, lock_for_update, save_validated, service
 from anjian.common.text import join_clauses
 from anjian.hazards import criteria as criteria_store
@@ -48,9 +48,9 @@ from anjian.hazards.models import (
     RectificationPlan,
     ReportRoute,
 )
-from anjian.orgs.choices import OrgUnitKind, Role
+from anjian.orgs.choices import GOVERNMENT_KINDS, OrgUnitKind, Role
 from anjian.orgs.models import OrgUnit
-from anjian.orgs.scope import can, has_role, user_grants
+from anjian.orgs.scope import own_enterprise, units_q
 
 NUMBERING_KIND = "hazard"
 numbering.register_numbering(NUMBERING_KIND, "YH-{year}-{seq:06d}", label="隐患编号")
@@ -147,39 +147,13 @@ def _coordinates(data: dict) -> dict:
 
 
 def units_for(user, action: str, model=Hazard):
-    """The government units whose hazards ``user`` may ``action`` (for choices and import lookups).
-
-    Mirrors the unit dimension of the user's grants: own unit, unit subtree, or everything.
-    """
-    from anjian.orgs.choices import GOVERNMENT_KINDS, DataScope
-    from anjian.orgs.scope import allowed_roles
-
+    """The government units whose hazards ``user`` may ``action`` (for choices and import lookups):
+    the unit dimension of the user's grants, evaluated once in ``anjian.orgs.scope``."""
     units = OrgUnit.objects.filter(kind__in=GOVERNMENT_KINDS, is_active=True)
     if user is None:
         return units
-    roles = allowed_roles(model, action)
-    q = None
-    for grant in user_grants(user):
-        if grant.role not in roles:
-            continue
-        if grant.scope == DataScope.ALL:
-            return units
-        if grant.scope == DataScope.OWN_UNIT:
-            part = Q(pk=grant.unit_id)
-        elif grant.scope == DataScope.UNIT_SUBTREE:
-            part = Q(path__startswith=grant.unit_path)
-        else:
-            continue
-        q = part if q is None else q | part
-    return units.filter(q) if q is not None else units.none()
-
-
-def own_enterprise(user) -> OrgUnit | None:
-    """The enterprise an enterprise user acts for (its enterprise-user grant)."""
-    for grant in user_grants(user):
-        if grant.role == Role.ENTERPRISE_USER:
-            return OrgUnit.objects.filter(pk=grant.unit_id, kind=OrgUnitKind.ENTERPRISE).first()
-    return None
+    q = units_q(user, allowed_roles(model, action))
+    return units.none() if q is None else units.filter(q)
 
 
 def intake_unit(sector: str) -> OrgUnit:
@@ -248,8 +222,6 @@ def hazard_create(*, actor, data: dict, photos: Iterable = ()) -> Hazard:
 
 
 def _roles(action: str) -> frozenset[str]:
-    from anjian.orgs.scope import allowed_roles
-
     return allowed_roles(Hazard, action)
 
 
@@ -368,7 +340,8 @@ def public_report_create(
         ip_hash=fingerprint,
     )
     save_validated(report, bump_version=False)
-    from anjian.common.notifications import notify, users_with_role
+    from anjian.common.notifications import notify
+    from anjian.orgs.selectors import users_with_role
 
     notify(
         users_with_role(hazard.supervising_unit, Role.UNIT_STAFF, Role.UNIT_HEAD),

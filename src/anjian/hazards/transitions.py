@@ -100,7 +100,7 @@ class ExtensionForm(TransitionForm):
 # Hooks (on the locked row, before it is validated and saved)
 # ---------------------------------------------------------------------------
 def _people(unit, *roles):
-    from anjian.common.notifications import users_with_role
+    from anjian.orgs.selectors import users_with_role
 
     return list(users_with_role(unit, *roles)) if unit is not None else []
 
@@ -161,7 +161,7 @@ def _on_request_extension(hazard, *, actor, reason, new_deadline=None, **extra):
             _("延期日期应晚于现在的整改期限 %(d)s") % {"d": hazard.deadline.isoformat()}, code="extension_not_later"
         )
     hazard.requested_deadline = new_deadline
-    from anjian.common.notifications import unit_heads
+    from anjian.orgs.selectors import unit_heads
 
     _tell(
         list(unit_heads(hazard.supervising_unit)),
@@ -258,7 +258,7 @@ def _on_verify(hazard, *, actor, reason, **extra):
     hazard.rectified_on = timezone.localtime(submission.created_at).date()
     # On time: the work was handed in by the deadline in force (an approved extension counts).
     hazard.on_time = bool(hazard.deadline and hazard.rectified_on <= hazard.deadline)
-    from anjian.common.notifications import unit_heads
+    from anjian.orgs.selectors import unit_heads
 
     _tell(
         list(unit_heads(hazard.supervising_unit)),

@@ -22,6 +22,7 @@ from anjian.common.exceptions import DomainError
 from anjian.common.generic import ObjectDetailView, ObjectEditView, ObjectListView, apply_validation_error
 from anjian.common.imports import ImportView
 from anjian.common.middleware import client_ip
+from anjian.common.scope import can, has_role
 from anjian.common.text import join_list, labelled
 from anjian.common.workflow_views import TransitionView
 from anjian.hazards import captcha, criteria, selectors, services
@@ -64,7 +65,6 @@ from anjian.hazards.rules import CriteriaError
 from anjian.hazards.tables import CampaignTable, HazardTable, MeasureTable
 from anjian.orgs.choices import Role
 from anjian.orgs.rules import mask_phone
-from anjian.orgs.scope import can, has_role
 from anjian.places.models import Division
 
 

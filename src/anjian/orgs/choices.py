@@ -38,5 +38,6 @@ class DataScope(models.TextChoices):
     OWN_UNIT = "own_unit", _("本单位")
     UNIT_SUBTREE = "unit_subtree", _("本单位及下级")
     ALL = "all", _("全部")
+    OWN_TOWN = "own_town", _("本街镇辖区")
     OWN_ENTERPRISE = "own_enterprise", _("本企业")
     OWN_AGENCY = "own_agency", _("本机构")

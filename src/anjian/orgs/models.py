@@ -40,7 +40,7 @@ class OrgUnit(AnjianModel):
     is_active = models.BooleanField(_("启用"), default=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
-    scope_fields = ScopeFields(unit=("pk",), enterprise=("pk",), agency=("pk",))
+    scope_fields = ScopeFields(unit=("pk",), enterprise=("pk",), agency=("pk",), town=("division",))
     audit_exclude = ("updated_at", "version", "path")
 
     class Meta:
@@ -120,7 +120,7 @@ class User(AuditedMixin, AbstractUser):
 
     objects = ScopedUserManager()
 
-    scope_fields = ScopeFields(unit=("unit",), enterprise=("unit",), agency=("unit",))
+    scope_fields = ScopeFields(unit=("unit",), enterprise=("unit",), agency=("unit",), town=("unit__division",))
     audit_secret = ("password",)
     audit_exclude = ("last_login", "version")
     REQUIRED_FIELDS = ["email"]
@@ -197,6 +197,10 @@ class RoleAssignment(AnjianModel):
             if unit and unit.kind != OrgUnitKind.AGENCY:
                 errors["unit"] = ValidationError(_("第三方机构用户必须授权在一个第三方机构上"), code="unit_kind")
         else:
+            if self.scope == DataScope.OWN_TOWN and unit and (unit.kind != OrgUnitKind.TOWN or not unit.division_id):
+                errors["scope"] = ValidationError(
+                    _("“本街镇辖区”只能授权在关联了街镇区划的街镇单位上"), code="scope_town"
+                )
             if self.scope in {DataScope.OWN_ENTERPRISE, DataScope.OWN_AGENCY}:
                 errors["scope"] = ValidationError(_("该数据范围只用于企业或第三方机构用户"), code="scope_role")
             if unit and not unit.is_government:

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from anjian.common import audit
 from anjian.common.exceptions import DomainError
 from anjian.common.models import AuditAction
+from anjian.common.scope import can, has_role
 from anjian.common.services import apply_fields, ensure_in_scope, lock_for_update, save_validated, service
 from anjian.orgs.choices import Role
 from anjian.orgs.models import OrgUnit, RoleAssignment, User
-from anjian.orgs.scope import can, has_role
 
 ORG_UNIT_FIELDS = (
     "name",

@@ -18,6 +18,7 @@ from anjian.common.generic import (
     scoped_object_or_404,
 )
 from anjian.common.imports import ImportView
+from anjian.common.scope import can, has_role
 from anjian.common.text import labelled
 from anjian.orgs import services
 from anjian.orgs.choices import Role
@@ -26,7 +27,6 @@ from anjian.orgs.forms import OrgUnitForm, RoleAssignmentForm, UserForm
 from anjian.orgs.imports import EnterpriseImport
 from anjian.orgs.models import OrgUnit, RoleAssignment, User
 from anjian.orgs.rules import mask_phone
-from anjian.orgs.scope import can, has_role
 from anjian.orgs.tables import OrgUnitTable, RoleAssignmentTable, UserTable
 
 

@@ -32,9 +32,8 @@ from django.utils.translation import gettext as _
 from anjian.common.calendar import CalendarUnknownYear, is_workday, working_days_overdue
 from anjian.common.models import Escalation, EscalationLevel
 from anjian.common.text import month_label
-from anjian.orgs.choices import DataScope
 from anjian.orgs.models import OrgUnit
-from anjian.orgs.scope import grant_q, user_grants
+from anjian.orgs.scope import acts_for, units_acted_for
 from anjian.plans import rules
 from anjian.plans.choices import (
     BOARD_STATUSES,
@@ -55,40 +54,6 @@ STATUS_FIELD = "derived_status"
 # ---------------------------------------------------------------------------
 # Acting for a unit (the party checks of permissions.py)
 # ---------------------------------------------------------------------------
-def _acting_q(user, roles) -> Q | None:
-    """The org units ``user`` acts for with one of ``roles``, as one Q over OrgUnit — the same grant
-    evaluation ``restrict()`` uses, applied to the units themselves."""
-    roles = {str(r) for r in roles}
-    q = None
-    for grant in user_grants(user):
-        if grant.role not in roles:
-            continue
-        if grant.scope == DataScope.ALL:
-            return Q()
-        part = grant_q(OrgUnit, grant)
-        if part is not None:
-            q = part if q is None else q | part
-    return q
-
-
-def acts_for(user, unit, roles) -> bool:
-    """Whether ``user`` holds one of ``roles`` over ``unit`` (anchored at it, above it with the subtree
-    scope, or everywhere). One indexed query."""
-    if user is None or unit is None or not getattr(user, "is_authenticated", False):
-        return False
-    q = _acting_q(user, roles)
-    if q is None:
-        return False
-    return OrgUnit.objects.filter(pk=unit.pk).filter(q).exists()
-
-
-def units_acted_for(user, roles) -> QuerySet:
-    q = _acting_q(user, roles) if getattr(user, "is_authenticated", False) else None
-    if q is None:
-        return OrgUnit.objects.none()
-    return OrgUnit.objects.filter(q)
-
-
 def can_manage(user, plan: WorkPlan) -> bool:
     return acts_for(user, plan.owner_unit, MANAGER_ROLES)
 

@@ -18,12 +18,12 @@ from anjian.common.attachments import attachment_add
 from anjian.common.calendar import CalendarUnknownYear, add_working_days, is_workday
 from anjian.common.exceptions import DomainError
 from anjian.common.models import EscalationLevel
+from anjian.common.scope import can
 from anjian.common.services import apply_fields, ensure_in_scope, lock_for_update, save_validated, service
 from anjian.common.text import join_clauses
 from anjian.common.workflow import transition
 from anjian.orgs.choices import GOVERNMENT_KINDS, OrgUnitKind
 from anjian.orgs.models import OrgUnit
-from anjian.orgs.scope import can
 from anjian.plans import rules, selectors
 from anjian.plans.choices import (
     BulletinStatus,

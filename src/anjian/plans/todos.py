@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.common.calendar import CalendarUnknownYear
+from anjian.common.scope import user_roles
 from anjian.common.todos import Todo
-from anjian.orgs.scope import user_roles
 from anjian.plans.choices import LetterStatus, ProgressStatus, SupervisionStatus, TaskStatus
 from anjian.plans.models import ProgressReport, ResponsibilityLetter, SupervisionNotice, Task
 from anjian.plans.permissions import REPORTER_ROLES, REVIEWER_ROLES, SIGNER_ROLES

@@ -14,8 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from anjian.accounts.models import SecurityPolicy
 from anjian.common.models import AuditAction, AuditEvent
-from anjian.common.testing import PASSWORD, AnjianTestCase
 from anjian.orgs.models import User
+from anjian.testing import PASSWORD, AnjianTestCase
 
 
 def totp_for(device: TOTPDevice, steps_ahead: int = 0) -> str:

@@ -31,15 +31,14 @@ from anjian.common.models import (
     Notification,
     NotificationLevel,
 )
-from anjian.orgs.choices import Role
-from anjian.orgs.scope import has_role
+from anjian.common.scope import may
 
 
 class IsAuditAdmin(permissions.BasePermission):
     message = gettext_lazy("只有审计管理员可以读取审计日志。")
 
     def has_permission(self, request, view):
-        return has_role(request.user, Role.AUDITADMIN)
+        return may(request.user, AuditEvent, "view")
 
 
 class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):

@@ -28,6 +28,7 @@ from anjian.common.workflow import (
     available_actions,
     build_form,
     get_transition,
+    resolved,
     status_label,
     transition,
     transition_history,
@@ -66,7 +67,7 @@ def _request_serializer(model, name: str, spec: Transition):
         ),
     }
     if spec.form is not None:
-        for field_name, field in spec.form.base_fields.items():
+        for field_name, field in resolved(spec.form).base_fields.items():
             fields[field_name] = serializers.CharField(required=field.required, help_text=field.label or "")
     return inline_serializer(name=f"{model.__name__}{name.title().replace('_', '')}Transition", fields=fields)
 

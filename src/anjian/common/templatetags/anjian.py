@@ -80,7 +80,7 @@ def object_label(obj):
 
 @register.filter(name="has_role")
 def has_role_filter(user, role: str) -> bool:
-    from anjian.orgs.scope import has_role
+    from anjian.common.scope import has_role
 
     return has_role(user, role)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from anjian.common.testing import PASSWORD
 from anjian.common.tests.workflowapp.models import Ticket, TicketStatus
 from anjian.orgs.models import RoleAssignment, User
+from anjian.testing import PASSWORD
 
 
 def make_user(username, real_name, unit, role, scope, *, anchor=None) -> User:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from PIL import Image
 
 from anjian.common.models import Attachment, AuditAction, AuditEvent
-from anjian.common.testing import AnjianTestCase
+from anjian.testing import AnjianTestCase
 
 
 def jpeg_with_exif(*, gps=True) -> bytes:

@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from anjian.common import audit, audit_sql
 from anjian.common.models import AuditAction, AuditChainHead, AuditEvent
-from anjian.common.testing import PASSWORD, AnjianTestCase
 from anjian.orgs import services
 from anjian.orgs.choices import OrgUnitKind
 from anjian.places.models import Division
+from anjian.testing import PASSWORD, AnjianTestCase
 
 
 def events_for(obj):

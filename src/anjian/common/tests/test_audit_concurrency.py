@@ -5,8 +5,8 @@ from django.db import close_old_connections, connection, transaction
 
 from anjian.common import audit
 from anjian.common.models import AuditAction, AuditEvent
-from anjian.common.testing import AnjianTransactionTestCase
 from anjian.places.models import Division
+from anjian.testing import AnjianTransactionTestCase
 
 
 @pytest.mark.postgres

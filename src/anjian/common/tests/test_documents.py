@@ -19,7 +19,7 @@ from docx.shared import Pt
 from anjian.common import documents
 from anjian.common.documents import DocumentConversionError, OfficialDocument, docx_response, docx_to_pdf
 from anjian.common.models import AuditAction, AuditEvent
-from anjian.common.testing import AnjianTestCase
+from anjian.testing import AnjianTestCase
 
 ISSUER = "上海市金山区建设和管理委员会"
 NUMBER = "金建发〔2021〕6号"

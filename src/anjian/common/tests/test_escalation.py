@@ -32,10 +32,10 @@ from anjian.common.models import (
     IssuedNumber,
     Notification,
 )
-from anjian.common.testing import AnjianTestCase, AnjianTransactionTestCase, make_actors
 from anjian.common.tests.helpers import make_ticket
 from anjian.common.tests.workflowapp.models import Ticket, TicketStatus
 from anjian.common.workflow import transition
+from anjian.testing import AnjianTestCase, AnjianTransactionTestCase, make_actors
 
 R, S, Y = EscalationLevel.REMINDER, EscalationLevel.SUPERVISION, EscalationLevel.SUMMONS_PROPOSAL
 D = dt.date

@@ -22,9 +22,9 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from anjian.common.imports import _header_key
-from anjian.common.testing import AnjianTestCase
 from anjian.hazards.imports import HazardImport
 from anjian.hazards.models import Hazard
+from anjian.testing import AnjianTestCase
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 

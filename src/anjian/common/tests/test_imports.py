@@ -17,8 +17,8 @@ from anjian.common.exceptions import DomainError
 from anjian.common.imports import CODE, FK, FKS, Column, ImportSpec, Lookup
 from anjian.common.models import AuditAction, AuditEvent
 from anjian.common.services import service
-from anjian.common.testing import AnjianTestCase
 from anjian.orgs.models import OrgUnit
+from anjian.testing import AnjianTestCase
 
 
 class ThingForm(forms.Form):

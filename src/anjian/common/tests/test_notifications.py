@@ -13,14 +13,12 @@ from anjian.common.notifications import (
     mark_read,
     notifiers,
     notify,
-    unit_heads,
     unread_count,
-    users_covering,
-    users_with_role,
 )
-from anjian.common.testing import AnjianTestCase
 from anjian.common.tests.helpers import make_ticket, make_user
 from anjian.orgs.choices import DataScope, Role
+from anjian.orgs.selectors import unit_heads, users_covering, users_with_role
+from anjian.testing import AnjianTestCase
 
 SENT: list[tuple[str, int, str]] = []
 

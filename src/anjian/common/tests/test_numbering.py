@@ -17,8 +17,8 @@ from anjian.common.numbering import (
     numbers_of,
     register_numbering,
 )
-from anjian.common.testing import AnjianTestCase, AnjianTransactionTestCase
 from anjian.common.tests.helpers import make_ticket
+from anjian.testing import AnjianTestCase, AnjianTransactionTestCase
 
 register_numbering("test-hazard", "YH-{year}-{seq:06d}", label="隐患编号")
 register_numbering("test-register", "登记第{seq}号", per_year=False)

@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 
 from anjian.common.exports import neutralise, write_xlsx
 from anjian.common.models import AuditAction, AuditEvent
-from anjian.common.testing import AnjianTestCase
+from anjian.testing import AnjianTestCase
 
 
 class HomeAndHealthTests(AnjianTestCase):

@@ -11,10 +11,10 @@ from django.utils import timezone
 from openapi_core import OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
 
-from anjian.common.testing import AnjianTestCase
 from anjian.hazards.choices import HazardStatus
 from anjian.hazards.models import Hazard
 from anjian.hazards.tests.helpers import drive, jpeg, new_hazard
+from anjian.testing import AnjianTestCase
 
 S = HazardStatus
 

@@ -13,9 +13,9 @@ from openpyxl import Workbook, load_workbook
 
 from anjian.common.imports import run_import
 from anjian.common.models import IssuedNumber
-from anjian.common.testing import AnjianTestCase
 from anjian.hazards.imports import HazardImport
 from anjian.hazards.models import Hazard, HazardDetermination
+from anjian.testing import AnjianTestCase
 
 HEADERS = [
     "隐患名称",

@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anjian.common.calendar import working_days_overdue
-from anjian.common.testing import AnjianTestCase
 from anjian.hazards import captcha, services
 from anjian.hazards.choices import HazardStatus, Sector
 from anjian.hazards.models import CriteriaVersion, Hazard, Measure, ReportRoute
 from anjian.hazards.selectors import _working_days_overdue
 from anjian.hazards.tests.helpers import drive, jpeg, new_hazard
 from anjian.hazards.tests.test_services import construction_2024
+from anjian.testing import AnjianTestCase
 
 TODAY = timezone.localdate()
 

@@ -7,10 +7,10 @@ import json
 
 from django.urls import reverse
 
-from anjian.common.testing import AnjianTestCase, ScopedViewTests
 from anjian.hazards.choices import HazardStatus
 from anjian.hazards.models import Hazard
 from anjian.hazards.tests.helpers import drive, jpeg, new_hazard
+from anjian.testing import AnjianTestCase, ScopedViewTests
 
 S = HazardStatus
 

@@ -20,11 +20,11 @@ from anjian.common.exceptions import ConcurrentEditError, DomainError, OutOfScop
 from anjian.common.geo import wgs84_to_gcj02
 from anjian.common.models import AuditEvent, Escalation, Notification
 from anjian.common.rules import run_rule
-from anjian.common.testing import AnjianTestCase
 from anjian.hazards import captcha, criteria, rules, selectors, services
 from anjian.hazards.choices import HazardLevel, HazardStatus, PhotoStage, Sector
 from anjian.hazards.models import Campaign, CriteriaVersion, Hazard, HazardDetermination, Measure, PublicReport
 from anjian.hazards.tests.helpers import drive, jpeg, new_hazard
+from anjian.testing import AnjianTestCase
 
 S = HazardStatus
 TODAY = timezone.localdate()

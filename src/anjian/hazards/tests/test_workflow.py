@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from anjian.common.exceptions import TransitionNotAllowed
 from anjian.common.models import AuditEvent
-from anjian.common.testing import AnjianTestCase
 from anjian.common.workflow import transition
 from anjian.hazards.choices import HazardStatus, SubmissionVerdict
 from anjian.hazards.models import Hazard, HazardTransition, RectificationSubmission
 from anjian.hazards.tests.helpers import add_evidence, drive, new_hazard, plan_for
+from anjian.testing import AnjianTestCase
 
 S = HazardStatus
 ACTORS = (

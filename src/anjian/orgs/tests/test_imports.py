@@ -14,10 +14,10 @@ from openpyxl import Workbook, load_workbook
 
 from anjian.common import imports
 from anjian.common.models import AuditAction, AuditEvent
-from anjian.common.testing import AnjianTestCase, valid_uscc
 from anjian.orgs.choices import OrgUnitKind
 from anjian.orgs.imports import EnterpriseImport
 from anjian.orgs.models import OrgUnit
+from anjian.testing import AnjianTestCase, valid_uscc
 
 HEADERS = ["企业名称", "统一社会信用代码", "所在街镇", "地址", "联系人", "联系电话"]
 CODE_A = valid_uscc("91310116MA1K0001A")

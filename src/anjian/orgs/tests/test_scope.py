@@ -1,8 +1,8 @@
 from django.urls import reverse
 
-from anjian.common.testing import AnjianTestCase, ScopedViewTests
+from anjian.common.scope import can, restrict
 from anjian.orgs.models import OrgUnit, RoleAssignment, User
-from anjian.orgs.scope import can, restrict_queryset
+from anjian.testing import AnjianTestCase, ScopedViewTests
 
 
 class RestrictTests(AnjianTestCase):
@@ -43,7 +43,7 @@ class RestrictTests(AnjianTestCase):
         self.assertFalse(OrgUnit.objects.restrict(AnonymousUser()).exists())
         user = self.a.leader
         user.is_active = False
-        self.assertFalse(restrict_queryset(OrgUnit.objects.all(), user).exists())
+        self.assertFalse(restrict(OrgUnit.objects.all(), user).exists())
 
     def test_a_moved_subtree_moves_its_visibility(self):
         from anjian.orgs import services

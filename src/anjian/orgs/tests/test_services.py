@@ -2,10 +2,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from anjian.common.exceptions import ConcurrentEditError, DomainError
 from anjian.common.models import AuditAction, AuditEvent
-from anjian.common.testing import AnjianTestCase
 from anjian.orgs import services
 from anjian.orgs.choices import DataScope, OrgUnitKind, Role
 from anjian.orgs.models import OrgUnit, RoleAssignment
+from anjian.testing import AnjianTestCase
 
 
 class OrgUnitServiceTests(AnjianTestCase):

@@ -1,8 +1,8 @@
 from django.urls import reverse
 
 from anjian.common.models import AuditAction, AuditEvent
-from anjian.common.testing import AnjianTestCase
 from anjian.orgs.models import OrgUnit, RoleAssignment, User
+from anjian.testing import AnjianTestCase
 
 
 class OrgUnitPageTests(AnjianTestCase):

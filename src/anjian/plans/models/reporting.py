@@ -158,4 +158,11 @@ class Assessment(AnjianModel):
         constraints = [models.UniqueConstraint(fields=["plan", "unit"], name="plans_assessment_once_per_unit")]
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.score}"
+        return _("%(unit)s 考核得分 %(score)s 分（第 %(rank)s 名）") % {
+            "unit": self.unit,
+            "score": self.score,
+            "rank": self.rank,
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:assessment", args=[self.plan_id])

@@ -13,11 +13,11 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from anjian.common.imports import run_import
-from anjian.common.testing import AnjianTestCase
 from anjian.plans.choices import Cadence, MilestoneKind
 from anjian.plans.imports import AssignmentImport
 from anjian.plans.models import Milestone, Task
 from anjian.plans.tests.helpers import assign, import_plan
+from anjian.testing import AnjianTestCase
 
 D = dt.date
 HEADERS = ["序号", "工作内容", "牵头单位", "配合单位", "完成时限"]

@@ -6,9 +6,9 @@ from importlib import import_module
 
 from anjian.common import audit
 from anjian.common.models import AuditEvent, Escalation
-from anjian.common.testing import AnjianTransactionTestCase
 from anjian.plans.choices import LetterStatus, ProgressStatus
 from anjian.plans.models import Bulletin, ProgressReport, ResponsibilityLetter, SupervisionNotice, Task, WorkPlan
+from anjian.testing import AnjianTransactionTestCase
 
 
 def load(out):

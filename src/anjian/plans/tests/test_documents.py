@@ -12,11 +12,11 @@ from docx.oxml.ns import qn
 
 from anjian.common.escalation import escalate_overdue
 from anjian.common.models import AuditAction, AuditEvent
-from anjian.common.testing import AnjianTestCase
 from anjian.plans import services
 from anjian.plans.documents import division_table_document, letter_document, notice_document
 from anjian.plans.models import SupervisionNotice
 from anjian.plans.tests.helpers import assign, import_plan
+from anjian.testing import AnjianTestCase
 
 
 def reopen(doc):

@@ -7,12 +7,12 @@ import datetime as dt
 from anjian.common.escalation import escalate_overdue, escalations_of
 from anjian.common.exceptions import TransitionNotAllowed
 from anjian.common.models import AuditAction, AuditEvent, EscalationLevel, EscalationPolicy, Notification
-from anjian.common.testing import AnjianTestCase
 from anjian.common.workflow import transition
 from anjian.plans import services
 from anjian.plans.choices import SummonsStatus, SupervisionStatus
 from anjian.plans.models import Summons, SupervisionNotice
 from anjian.plans.tests.helpers import assign, import_plan, report
+from anjian.testing import AnjianTestCase
 
 D = dt.date
 R, S, Y = EscalationLevel.REMINDER, EscalationLevel.SUPERVISION, EscalationLevel.SUMMONS_PROPOSAL

@@ -11,11 +11,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from anjian.common.models import AuditEvent
-from anjian.common.testing import AnjianTestCase
 from anjian.plans import services
 from anjian.plans.models import PlanItem, PlanSection, Task, WorkPlan
 from anjian.plans.tests.helpers import assign, import_plan, notice_text, report
 from anjian.plans.tests.test_parser import ITEM_TITLES, SECTION_TITLES
+from anjian.testing import AnjianTestCase
 
 
 class PlanImportTests(AnjianTestCase):

@@ -9,12 +9,12 @@ from django.urls import reverse
 
 from anjian.common.attachments import attachment_add
 from anjian.common.exceptions import DomainError, TransitionNotAllowed
-from anjian.common.testing import AnjianTestCase
 from anjian.common.workflow import available_actions, transition
 from anjian.plans import rules, services
 from anjian.plans.choices import LetterStatus, MeetingKind, SummonsStatus, TaskSource
 from anjian.plans.models import ResponsibilityLetter, Summons, Task
 from anjian.plans.tests.helpers import assign, import_plan
+from anjian.testing import AnjianTestCase
 
 D = dt.date
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"

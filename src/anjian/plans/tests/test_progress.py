@@ -11,12 +11,12 @@ from django.urls import reverse
 from anjian.common.attachments import attachments_of
 from anjian.common.exceptions import ConcurrentEditError, DomainError, TransitionNotAllowed
 from anjian.common.models import AuditAction, AuditEvent
-from anjian.common.testing import AnjianTestCase
 from anjian.common.workflow import transition
 from anjian.plans import selectors, services
 from anjian.plans.choices import DerivedStatus, ProgressStatus, TaskStatus
 from anjian.plans.models import ProgressReport, TaskTransition
 from anjian.plans.tests.helpers import assign, import_plan, report
+from anjian.testing import AnjianTestCase
 
 D = dt.date
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"

@@ -14,13 +14,13 @@ from anjian.common import audit, bulletins
 from anjian.common.bulletins import BulletinSection
 from anjian.common.escalation import escalate_overdue
 from anjian.common.exceptions import DomainError, TransitionNotAllowed
-from anjian.common.testing import AnjianTestCase
 from anjian.common.workflow import transition
 from anjian.plans import selectors, services
 from anjian.plans.choices import BulletinStatus
 from anjian.plans.documents import bulletin_document
 from anjian.plans.models import Assessment, Bulletin
 from anjian.plans.tests.helpers import assign, import_plan, report
+from anjian.testing import AnjianTestCase
 
 D = dt.date
 

@@ -7,10 +7,10 @@ from django.test import SimpleTestCase
 
 from anjian.common.calendar import is_workday
 from anjian.common.rules import RuleInputError, run_rule
-from anjian.common.testing import AnjianTestCase
 from anjian.plans import rules, selectors
 from anjian.plans.choices import Cadence, DerivedStatus
 from anjian.plans.tests.helpers import assign, import_plan, report
+from anjian.testing import AnjianTestCase
 
 D = dt.date
 # 2021: Spring Festival 2-11 … 2-17 off, make-up workdays Sun 2-7 and Sat 2-20;

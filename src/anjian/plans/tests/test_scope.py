@@ -5,10 +5,10 @@ import datetime as dt
 
 from django.urls import reverse
 
-from anjian.common.testing import AnjianTestCase, ScopedViewTests
 from anjian.plans import selectors
 from anjian.plans.models import ProgressReport, Task, WorkPlan
 from anjian.plans.tests.helpers import assign, import_plan, report
+from anjian.testing import AnjianTestCase, ScopedViewTests
 
 D = dt.date
 

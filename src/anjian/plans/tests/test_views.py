@@ -6,12 +6,12 @@ import datetime as dt
 from django.urls import reverse
 
 from anjian.common.escalation import escalate_overdue
-from anjian.common.testing import AnjianTestCase
 from anjian.common.workflow import transition
 from anjian.plans import services
 from anjian.plans.choices import MeetingKind
 from anjian.plans.models import Bulletin, Meeting, ResponsibilityLetter, Summons, SupervisionNotice
 from anjian.plans.tests.helpers import assign, import_plan, report
+from anjian.testing import AnjianTestCase
 
 D = dt.date
 

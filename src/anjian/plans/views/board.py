@@ -9,9 +9,9 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from anjian.common.scope import has_role
 from anjian.common.text import month_labels
 from anjian.orgs.choices import Role
-from anjian.orgs.scope import has_role
 from anjian.plans import selectors
 from anjian.plans.choices import BOARD_STATUSES, DERIVED_CHART_COLORS, DERIVED_COLORS, DERIVED_SYMBOLS, DerivedStatus
 from anjian.plans.filtersets import TaskFilterSet

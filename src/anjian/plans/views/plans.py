@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from anjian.common.documents import docx_response
 from anjian.common.generic import ObjectDetailView, ObjectEditView, ObjectListView, scoped_object_or_404
 from anjian.common.imports import ImportView
-from anjian.orgs.scope import can, has_role
+from anjian.common.scope import can, has_role
 from anjian.plans import selectors, services
 from anjian.plans.choices import MilestoneKind, ProgressStatus, TaskStatus
 from anjian.plans.documents import division_table_document

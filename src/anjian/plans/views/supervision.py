@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from anjian.common.documents import docx_response, pdf_response
 from anjian.common.generic import ObjectDetailView, ObjectEditView, ObjectListView, scoped_object_or_404
+from anjian.common.scope import has_role
 from anjian.common.text import labelled
 from anjian.orgs.choices import GOVERNMENT_ROLES
-from anjian.orgs.scope import has_role
 from anjian.plans import selectors, services
 from anjian.plans.choices import LetterStatus, SummonsStatus
 from anjian.plans.documents import letter_document, notice_document

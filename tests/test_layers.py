@@ -1,0 +1,19 @@
+"""The import direction of the layers (README "For developers"): config → domain apps → accounts →
+orgs → places → common. ``lint-imports`` checks the contract in pyproject.toml; the suite runs it so
+a circle or an upward import fails the build, not a later reader."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_layers_import_downward_only():
+    command = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or "lint-imports"
+    result = subprocess.run(
+        [command, "--no-cache", "--no-logo"], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout
