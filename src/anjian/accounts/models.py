@@ -59,3 +59,20 @@ class SecurityPolicy(AnjianModel):
 
     def __str__(self) -> str:
         return str(_("安全策略"))
+
+
+class UserPreference(models.Model):
+    """What a person chose for themselves, kept across browsers and logins: the interface language
+    picked with the footer switch. A missing row (or an empty language) means the site default."""
+
+    user = models.OneToOneField(
+        "orgs.User", on_delete=models.CASCADE, related_name="preference", verbose_name=_("用户")
+    )
+    language = models.CharField(_("界面语言"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("个人偏好")
+        verbose_name_plural = _("个人偏好")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language or '-'}"

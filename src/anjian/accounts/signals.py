@@ -14,6 +14,10 @@ from anjian.common.models import AuditAction
 def on_login(sender, request, user, **kwargs):
     with audit.audit_context(actor=user, request_id=getattr(request, "id", ""), ip=_ip(request)):
         audit.record(AuditAction.LOGIN, user, changes={"backend": getattr(user, "backend", "")})
+    if request is not None and hasattr(request, "session"):
+        from anjian.accounts.language import load_into_session
+
+        load_into_session(user, request)
 
 
 @receiver(user_logged_out, dispatch_uid="anjian-audit-logout")
