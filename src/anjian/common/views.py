@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from anjian.common import attachments, audit
 from anjian.common import calendar as workcal
+from anjian.common.activity import recent_actions_for
 from anjian.common.filtersets import AuditEventFilterSet
 from anjian.common.forms import AttachmentForm, CalendarYearForm
 from anjian.common.generic import ObjectListView, apply_validation_error
@@ -33,10 +34,9 @@ from anjian.common.todos import todos_for
 def home(request):
     user = request.user
     assignments = provider().role_summary(user)
-    recent = AuditEvent.objects.filter(actor_id=user.pk).order_by("-seq")[:8]
     context = {
         "assignments": assignments,
-        "recent_events": recent,
+        "recent_actions": recent_actions_for(user),
         "has_roles": bool(assignments),
         "todos": todos_for(user),
     }
