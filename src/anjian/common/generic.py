@@ -120,7 +120,7 @@ class ObjectListView(LoginRequiredMixin, RoleRequiredMixin, SingleTableMixin, Fi
     def empty_state(self, ctx) -> dict:
         fields = getattr(getattr(self, "filterset", None), "form", None)
         fields = fields.fields if fields is not None else {}
-        things = self.queryset.model._meta.verbose_name_plural if self.queryset is not None else ""
+        things = self.queryset.model._meta.verbose_name if self.queryset is not None else ""
         if any(value for key, value in self.request.GET.items() if key in fields):
             return {"kind": "filtered", "text": _("没有符合筛选条件的%(things)s。") % {"things": things}}
         if ctx.get("create_url"):

@@ -50,6 +50,7 @@ class PlanListView(ObjectListView):
     title = gettext_lazy("工作要点")
     create_url = "plans:plan_import"
     create_roles = tuple(MANAGER_ROLES)
+    empty_text = gettext_lazy("工作要点由区建管委发给委内科室和单位，您所在单位不在任何工作要点的分工中。")
 
 
 class PlanDetailView(ObjectDetailView):
