@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from anjian.hazards import views
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("self-report/", views.SelfReportView.as_view(), name="hazard_self_report"),
     path("import/", views.HazardImportView.as_view(), name="hazard_import"),
     path("<int:pk>/", views.HazardDetailView.as_view(), name="hazard_detail"),
+    # The number people quote (YH-2026-000261) opens the same page, scoped the same way.
+    re_path(
+        r"^(?P<number>[A-Z]{1,4}-\d{4}-\d{1,9})/$",
+        views.HazardDetailView.as_view(slug_field="number", slug_url_kwarg="number"),
+        name="hazard_by_number",
+    ),
     path("<int:pk>/edit/", views.HazardEditView.as_view(), name="hazard_edit"),
     path("<int:pk>/do/<str:action>/", views.HazardTransitionView.as_view(), name="hazard_transition"),
     path("<int:pk>/photos/", views.hazard_photo_upload, name="hazard_photo_upload"),
