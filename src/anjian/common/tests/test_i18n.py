@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from anjian.common.imports import _header_key
+from anjian.common.imports import header_key
 from anjian.hazards.imports import HazardImport
 from anjian.hazards.models import Hazard
 from anjian.testing import AnjianTestCase
@@ -235,10 +235,10 @@ class ImportTemplateLanguageTests(AnjianTestCase):
         wb = load_workbook(io.BytesIO(response.content))
         ws = wb.worksheets[0]
         with translation.override(language):
-            fields = {_header_key(str(c.header)): c.field for c in HazardImport.columns}
+            fields = {header_key(str(c.header)): c.field for c in HazardImport.columns}
         values = _values_by_field(language)
         for cell in ws[1]:
-            field = fields[_header_key(cell.value)]
+            field = fields[header_key(cell.value)]
             if field in values:
                 ws.cell(row=2, column=cell.column, value=values[field])
         buf = io.BytesIO()
