@@ -10,9 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from anjian.common.models import AnjianModel, TransitionRecord
 from anjian.common.scope import ScopeFields
 from anjian.common.workflow import Transition
-from anjian.plans import hooks
 from anjian.plans.choices import LetterStatus
-from anjian.plans.workflow_forms import SignForm
 
 
 class ResponsibilityLetter(AnjianModel):
@@ -51,9 +49,9 @@ class ResponsibilityLetter(AnjianModel):
             [LetterStatus.ISSUED],
             LetterStatus.SIGNED,
             label=_("确认签订"),
-            form=SignForm,
-            hook=hooks.letter_sign,
-            party=hooks.letter_signee,
+            form="anjian.plans.workflow_forms.SignForm",
+            hook="anjian.plans.services.letters.letter_sign",
+            party="anjian.plans.services.letters.letter_signee",
             style="success",
         ),
         "revoke": Transition(
@@ -61,7 +59,7 @@ class ResponsibilityLetter(AnjianModel):
             LetterStatus.REVOKED,
             label=_("作废"),
             needs_reason=True,
-            party=hooks.letter_issuer,
+            party="anjian.plans.services.letters.letter_issuer",
             style="outline-danger",
         ),
     }

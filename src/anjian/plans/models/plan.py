@@ -14,7 +14,6 @@ from anjian.common.models import AnjianModel, TransitionRecord
 from anjian.common.scope import ScopeFields
 from anjian.common.text import parenthesized
 from anjian.common.workflow import Transition
-from anjian.plans import hooks
 from anjian.plans.choices import (
     Cadence,
     MilestoneKind,
@@ -22,7 +21,6 @@ from anjian.plans.choices import (
     TaskSource,
     TaskStatus,
 )
-from anjian.plans.workflow_forms import ExtendForm
 
 
 class WorkPlan(AnjianModel):
@@ -204,7 +202,7 @@ class Task(AnjianModel):
             [TaskStatus.ACTIVE],
             TaskStatus.DONE,
             label=_("办结"),
-            hook=hooks.task_complete,
+            hook="anjian.plans.services.tasks.task_complete",
             style="success",
             confirm=_("确认该任务已完成？"),
         ),
@@ -212,8 +210,8 @@ class Task(AnjianModel):
             [TaskStatus.ACTIVE],
             TaskStatus.ACTIVE,
             label=_("延期"),
-            form=ExtendForm,
-            hook=hooks.task_extend,
+            form="anjian.plans.workflow_forms.ExtendForm",
+            hook="anjian.plans.services.tasks.task_extend",
             needs_reason=True,
             style="outline-primary",
         ),
@@ -221,7 +219,7 @@ class Task(AnjianModel):
             [TaskStatus.ACTIVE],
             TaskStatus.CANCELLED,
             label=_("撤销"),
-            hook=hooks.task_cancel,
+            hook="anjian.plans.services.tasks.task_cancel",
             needs_reason=True,
             style="outline-danger",
         ),
@@ -229,7 +227,7 @@ class Task(AnjianModel):
             [TaskStatus.DONE, TaskStatus.CANCELLED],
             TaskStatus.ACTIVE,
             label=_("重新打开"),
-            hook=hooks.task_reopen,
+            hook="anjian.plans.services.tasks.task_reopen",
             needs_reason=True,
             style="outline-secondary",
         ),
@@ -353,23 +351,23 @@ class ProgressReport(AnjianModel):
             [ProgressStatus.DRAFT, ProgressStatus.RETURNED],
             ProgressStatus.SUBMITTED,
             label=_("提交审核"),
-            hook=hooks.report_submit,
-            party=hooks.report_reporter,
+            hook="anjian.plans.services.progress.report_submit",
+            party="anjian.plans.services.progress.report_reporter",
         ),
         "approve": Transition(
             [ProgressStatus.SUBMITTED],
             ProgressStatus.APPROVED,
             label=_("审核通过"),
-            hook=hooks.report_approve,
-            party=hooks.report_reviewer,
+            hook="anjian.plans.services.progress.report_approve",
+            party="anjian.plans.services.progress.report_reviewer",
             style="success",
         ),
         "return": Transition(
             [ProgressStatus.SUBMITTED],
             ProgressStatus.RETURNED,
             label=_("退回"),
-            hook=hooks.report_return,
-            party=hooks.report_reviewer,
+            hook="anjian.plans.services.progress.report_return",
+            party="anjian.plans.services.progress.report_reviewer",
             needs_reason=True,
             style="outline-danger",
         ),

@@ -14,7 +14,6 @@ from anjian.common.models import AnjianModel, TransitionRecord
 from anjian.common.scope import ScopeFields
 from anjian.common.text import parenthesized, year_month_label
 from anjian.common.workflow import Transition
-from anjian.plans import hooks
 from anjian.plans.choices import BulletinStatus
 
 PLAN_READERS = ("plan__owner_unit", "plan__units")
@@ -46,8 +45,8 @@ class Bulletin(AnjianModel):
             [BulletinStatus.DRAFT],
             BulletinStatus.PUBLISHED,
             label=_("印发"),
-            hook=hooks.bulletin_publish,
-            party=hooks.bulletin_manager,
+            hook="anjian.plans.services.reporting.bulletin_publish",
+            party="anjian.plans.services.reporting.bulletin_manager",
             style="success",
             confirm=_("印发后数据冻结并编号，确认印发？"),
         ),

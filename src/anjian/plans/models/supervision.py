@@ -12,9 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from anjian.common.models import AnjianModel, TransitionRecord
 from anjian.common.scope import ScopeFields
 from anjian.common.workflow import Transition
-from anjian.plans import hooks
 from anjian.plans.choices import MeetingKind, SummonsStatus, SupervisionStatus
-from anjian.plans.workflow_forms import HoldForm, ReplyForm
 
 
 class SupervisionNotice(AnjianModel):
@@ -54,9 +52,9 @@ class SupervisionNotice(AnjianModel):
             [SupervisionStatus.ISSUED],
             SupervisionStatus.REPLIED,
             label=_("反馈"),
-            form=ReplyForm,
-            hook=hooks.notice_reply,
-            party=hooks.notice_responder,
+            form="anjian.plans.workflow_forms.ReplyForm",
+            hook="anjian.plans.services.supervision.notice_reply",
+            party="anjian.plans.services.supervision.notice_responder",
         ),
         "close": Transition([SupervisionStatus.REPLIED], SupervisionStatus.CLOSED, label=_("办结"), style="success"),
         "return": Transition(
@@ -171,16 +169,16 @@ class Summons(AnjianModel):
             [SummonsStatus.PROPOSED],
             SummonsStatus.HELD,
             label=_("记录约谈"),
-            form=HoldForm,
-            hook=hooks.summons_hold,
-            party=hooks.summons_organiser,
+            form="anjian.plans.workflow_forms.HoldForm",
+            hook="anjian.plans.services.meetings.summons_hold",
+            party="anjian.plans.services.meetings.summons_organiser",
         ),
         "dismiss": Transition(
             [SummonsStatus.PROPOSED],
             SummonsStatus.DISMISSED,
             label=_("不约谈"),
             needs_reason=True,
-            party=hooks.summons_organiser,
+            party="anjian.plans.services.meetings.summons_organiser",
             style="outline-secondary",
         ),
     }
