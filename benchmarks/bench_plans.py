@@ -290,11 +290,12 @@ def step_worker(args) -> dict:
 
     # -- board ------------------------------------------------------------------------------
     def board_orm():
+        # What the board page does for its rows: the scoped, status-annotated tasks in board order,
+        # their month cells with every mark, and the groups — everything the template reads.
         qs, day = selectors.tasks_for(leader, plans=[plan], as_of=today)
-        rows = selectors.board_rows(
-            plan, list(qs.select_related("lead_unit", "item__section").order_by("position")), today
-        )
-        assert len(rows) == args.tasks, len(rows)
+        rows = selectors.board_rows(plan, selectors.board_queryset(qs, "all"), today, "all")
+        groups = selectors.board_groups(rows)
+        assert sum(len(g["rows"]) for g in groups) == args.tasks, len(rows)
 
     day = selectors.status_day(today, [plan.at_risk_days])
     params = {**raw_params(day), "plan": plan.pk}

@@ -17,6 +17,7 @@ from django.db.models import (
     Count,
     DateField,
     F,
+    IntegerField,
     Min,
     OuterRef,
     Q,
@@ -25,7 +26,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Least
+from django.db.models.functions import Cast, Coalesce, Concat, Least, Substr
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -197,14 +199,35 @@ def status_label(value: str) -> str:
 # ---------------------------------------------------------------------------
 @dataclass(slots=True)
 class BoardCell:
-    month: int
     css: str = ""
     marks: list[tuple[str, str]] = field(default_factory=list)  # (symbol, title)
 
 
 @dataclass(slots=True)
+class BoardTask:
+    """What a board row shows of a task, read as plain values (no model instance per row)."""
+
+    pk: int
+    code: str
+    text: str
+    lead_unit_id: int | None
+    lead_unit: str | None
+    url: str
+    group_key: object = None
+    group_label: str = ""
+
+    @property
+    def short_text(self) -> str:
+        text = self.text.rstrip("。；;")
+        return text if len(text) <= 36 else text[:35] + "…"
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+@dataclass(slots=True)
 class BoardRow:
-    task: Task
+    task: BoardTask
     status: str
     co_units: list[str]
     cells: list[BoardCell]
@@ -222,78 +245,126 @@ class BoardRow:
         return status_label(self.status)
 
 
-# What a board row reads: loading only these keeps 2,000 rows cheap (no timestamps to convert).
-BOARD_FIELDS = (
+# What a board row reads, as values: no model instances, no timestamps to convert.
+BOARD_VALUES = (
     "id",
-    "plan_id",
     "code",
-    "position",
     "text",
-    "status",
-    "deadline",
-    "completed_on",
-    "first_reported_on",
-    "current_due",
-    "percent",
+    "deadline_text",
+    "lead_unit_id",
     "lead_unit__name",
-    "lead_unit__path",
-    "item__number",
-    "item__section__number",
+    "item__section_id",
     "item__section__label",
     "item__section__title",
+    STATUS_FIELD,
 )
 
 
+def _date_text(field_name: str):
+    """A date column as its ISO text ('2021-05-26') in SQL — native on SQLite and PostgreSQL, so the
+    board reads months and labels as strings instead of converting every date in Python."""
+    return Cast(field_name, output_field=CharField())
+
+
 def board_queryset(qs: QuerySet, view: str = "all") -> QuerySet:
-    """The status-annotated tasks in board order, loading only what a row shows."""
+    """The status-annotated tasks in board order, as value tuples (``BOARD_VALUES``, the deadline as text)."""
     order = ("lead_unit__path", "position") if view == "unit" else ("position",)
-    return qs.select_related("lead_unit", "item__section").only(*BOARD_FIELDS).order_by(*order)
+    return qs.order_by(*order).annotate(deadline_text=_date_text("deadline")).values_list(*BOARD_VALUES)
 
 
-def board_rows(plan: WorkPlan, tasks: list[Task], as_of: dt.date | None = None) -> list[BoardRow]:
-    """Rows of the board for already-fetched, status-annotated ``tasks`` of ``plan``: each task against
-    the twelve months of the plan's year, the months from the plan's start to the task's deadline
-    filled in the status colour, milestones (●, ✓ when met by ``as_of``) and the deadline (◆) marked.
-    Two queries (milestones, co-units) whatever the number of rows."""
+def board_rows(plan: WorkPlan, tasks, as_of: dt.date | None = None, view: str = "all") -> list[BoardRow]:
+    """Rows of the board for ``tasks`` (a ``board_queryset``, sliced to a page or not) of ``plan``: each
+    task against the twelve months of the plan's year, the months from the plan's start to the task's
+    deadline filled in the status colour, milestones (●, ✓ when met by ``as_of``) and the deadline (◆)
+    marked. Three queries whatever the number of rows: the tasks, their milestones in the plan's year
+    (month, symbol and tooltip computed in SQL) and their co-units (both by subquery).
+
+    Cells without a mark are shared (one object per colour and month span), so a row costs a list
+    copy and one cell per mark."""
     as_of = as_of or timezone.localdate()
-    ids = [t.pk for t in tasks]
-    milestones: dict[int, list] = defaultdict(list)
+    year = plan.year
+    task_rows = list(tasks)
+    marks: dict[int, dict[int, list[tuple[str, str]]]] = defaultdict(dict)  # task → month index → marks
     co_units: dict[int, list[str]] = defaultdict(list)
-    if ids:
-        for row in (
-            Milestone.objects.filter(task_id__in=ids)
+    if task_rows:
+        page = tasks.values("pk") if isinstance(tasks, QuerySet) else [t[0] for t in task_rows]
+        symbol = SqlCase(
+            When(done_on__lte=as_of, then=Value("✓")),
+            When(kind=MilestoneKind.MILESTONE, then=Value("●")),
+            default=Value("□"),
+            output_field=CharField(),
+        )
+        # A period or milestone sits in the month it belongs to; its tooltip gives the due date,
+        # which a holiday may have moved into the next month.
+        for task_id, index, mark, tip in (
+            Milestone.objects.filter(task__in=page, planned_on__year=year)
             .order_by("due_date")
-            .values_list("task_id", "kind", "title", "planned_on", "due_date", "done_on")
+            .annotate(
+                index=Cast(Substr(_date_text("planned_on"), 6, 2), output_field=IntegerField()) - 1,
+                mark=symbol,
+                tip=Concat("title", Value(" "), Substr(_date_text("due_date"), 6, 5), output_field=CharField()),
+            )
+            .values_list("task_id", "index", "mark", "tip")
         ):
-            milestones[row[0]].append(row[1:])
+            by_month = marks[task_id]
+            if index in by_month:
+                by_month[index].append((mark, tip))
+            else:
+                by_month[index] = [(mark, tip)]
         through = Task.co_units.through
         for task_id, name in (
-            through.objects.filter(task_id__in=ids).order_by("orgunit__path").values_list("task_id", "orgunit__name")
+            through.objects.filter(task__in=page).order_by("orgunit__path").values_list("task_id", "orgunit__name")
         ):
             co_units[task_id].append(name)
-    year = plan.year
     start_month = plan.start_date.month if plan.start_date.year == year else 1
     due_label = _("截止 %(d)s")  # translated once, not per row
+    no_unit, no_section = _("未分工"), _("会议决定与约谈承诺")
+    url_head, url_tail = _task_url_template()
+    spans: dict[tuple[str, int], list[BoardCell]] = {}  # (status, last month) → the row's cells without marks
     rows = []
-    for task in tasks:
-        status = getattr(task, STATUS_FIELD)
-        end = task.deadline
-        end_month = 12 if end is None or end.year > year else (end.month if end.year == year else 0)
-        css = f"st-{status}"
-        cells = [BoardCell(month, css if start_month <= month <= end_month else "", []) for month in range(1, 13)]
-        for kind, title, planned, due, done in milestones.get(task.pk, []):
-            # A period or milestone sits in the month it belongs to; its tooltip gives the due date,
-            # which a holiday may have moved into the next month.
-            if planned.year != year:
-                continue
-            symbol = "✓" if done and done <= as_of else ("●" if kind == MilestoneKind.MILESTONE else "□")
-            cells[planned.month - 1].marks.append((symbol, f"{title} {due:%m-%d}"))
-        if end is not None and end.year == year:
-            cells[end.month - 1].marks.append(("◆", due_label % {"d": end.strftime("%m-%d")}))
-        elif end is not None and end.year > year:
-            cells[11].marks.append(("→", due_label % {"d": end.isoformat()}))
-        rows.append(BoardRow(task, status, co_units.get(task.pk, []), cells))
+    for pk, code, text, end, unit_id, unit_name, section_id, section_label, section_title, status in task_rows:
+        end_year = int(end[:4]) if end else None
+        end_month = 12 if end_year is None or end_year > year else (int(end[5:7]) if end_year == year else 0)
+        base = spans.get((status, end_month))
+        if base is None:
+            css = f"st-{status}"
+            base = spans[(status, end_month)] = [
+                BoardCell(css if start_month <= month <= end_month else "") for month in range(1, 13)
+            ]
+        cells = list(base)
+        by_month = marks.get(pk) or {}
+        if end_year == year:
+            by_month.setdefault(end_month - 1, []).append(("◆", due_label % {"d": end[5:10]}))
+        elif end_year is not None and end_year > year:
+            by_month.setdefault(11, []).append(("→", due_label % {"d": end[:10]}))
+        for index, cell_marks in by_month.items():
+            cells[index] = BoardCell(base[index].css, cell_marks)
+        if view == "unit":
+            key, label = unit_id, unit_name or no_unit
+        else:
+            key, label = section_id, (f"{section_label}{section_title}" if section_id else no_section)
+        task = BoardTask(pk, code, text, unit_id, unit_name, f"{url_head}{pk}{url_tail}", key, label)
+        rows.append(BoardRow(task, status, co_units.get(pk, []), cells))
     return rows
+
+
+def _task_url_template() -> tuple[str, str]:
+    """The task detail URL around its id, reversed once per board (not once per row)."""
+    head, _sep, tail = reverse("plans:task_detail", args=[_URL_ID]).rpartition(str(_URL_ID))
+    return head, tail
+
+
+_URL_ID = 987654321
+
+
+def board_groups(rows: list[BoardRow]) -> list[dict]:
+    """Consecutive rows with the same group (lead unit, or plan section) under one heading."""
+    groups: list[dict] = []
+    for row in rows:
+        if not groups or groups[-1]["key"] != row.task.group_key:
+            groups.append({"key": row.task.group_key, "label": row.task.group_label, "rows": []})
+        groups[-1]["rows"].append(row)
+    return groups
 
 
 # ---------------------------------------------------------------------------

@@ -56,20 +56,7 @@ def board(request):
     counts = selectors.status_counts(counts_fs.qs if counts_fs.is_valid() else base)
     filtered = selectors.board_queryset(filtered, view)
     page = Paginator(filtered, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.board_rows(plan, list(page.object_list), as_of)
-    groups: list[dict] = []
-    for row in rows:
-        task = row.task
-        if view == "unit":
-            key = task.lead_unit_id
-            label = task.lead_unit.name if task.lead_unit else _("未分工")
-        else:
-            section = task.item.section if task.item else None
-            key = section.pk if section else None
-            label = str(section) if section else _("会议决定与约谈承诺")
-        if not groups or groups[-1]["key"] != key:
-            groups.append({"key": key, "label": label, "rows": []})
-        groups[-1]["rows"].append(row)
+    groups = selectors.board_groups(selectors.board_rows(plan, page.object_list, as_of, view))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
