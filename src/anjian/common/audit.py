@@ -4,24 +4,29 @@ Every write of a domain record appends an ``AuditEvent`` inside the same transac
 
     hash = H(prev_hash ‖ canonical_json(event without hash))
 
-canonical JSON = sorted keys, no whitespace, UTF-8, times as ISO-8601 in UTC with microseconds.
-H is SHA-256 by default, or SM3 (GM/T 0004-2012) when ``ANJIAN_AUDIT_HASH=sm3`` and the
-``cryptography`` build provides it; each event names its algorithm, so a chain can switch.
+canonical JSON = sorted keys, no whitespace, UTF-8, times as ISO-8601 in UTC with microseconds
+(``anjian.common.audit_chain``: byte-for-byte the standard library's ``json.dumps(sort_keys=True,
+separators=(",", ":"), ensure_ascii=False)``, produced by orjson). H is SHA-256 by default, or SM3
+(GM/T 0004-2012) when ``ANJIAN_AUDIT_HASH=sm3`` and the ``cryptography`` build provides it; each
+event names its algorithm, so a chain can switch.
 
-Appending locks the one-row ``AuditChainHead`` (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite
-runs IMMEDIATE transactions, so writers are serialised before they read the head). A
-rolled-back business change therefore leaves no event, and concurrent writers cannot fork
-the chain. ``verify()`` streams the events in ``seq`` order in constant memory and names the
-first broken one; an anchor ``SEQ:HASH`` published outside the database catches a whole-table
-rewrite with recomputed hashes.
+``append`` collects a transaction's events on its connection; they are chained when the
+transaction commits (before the COMMIT, inside the transaction): the one-row ``AuditChainHead``
+is locked once (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite runs IMMEDIATE transactions, so
+writers are serialised anyway), the events are hashed and go in with one multi-row INSERT, and
+the head moves. A rolled-back business change therefore leaves no event, and concurrent writers
+cannot fork the chain. ``verify()`` checks the chain in seq windows, in parallel processes for
+long chains, in constant memory, and names the first broken event; an anchor ``SEQ:HASH``
+published outside the database catches a whole-table rewrite with recomputed hashes.
 """
 
 from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
 import hashlib
-import json
+import os
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -31,10 +36,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.models.base import ModelState
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
+from anjian.common import audit_chain
 from anjian.common.models.audit import GENESIS_HASH, AuditAction, AuditChainHead, AuditEvent
 
 SECRET = "***"  # noqa: S105 - the mask shown instead of a secret, not a secret
@@ -125,10 +132,20 @@ def acting_as(actor) -> Iterator[AuditContext]:
 
 
 # ---------------------------------------------------------------------------
-# Canonical form and hashing
+# Canonical form and hashing (the definition lives in audit_chain, which workers import without Django)
 # ---------------------------------------------------------------------------
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def to_jsonable(value: Any) -> Any:
     """Turn a field value into JSON that reads back identically from SQLite and PostgreSQL (jsonb)."""
+    kind = type(value)
+    if kind in _PLAIN:  # the common case first: snapshots are already plain (append's hot path)
+        return value
+    if kind is dict:
+        return {
+            (k if type(k) is str else str(k)): (v if type(v) in _PLAIN else to_jsonable(v)) for k, v in value.items()
+        }
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
@@ -153,8 +170,8 @@ def to_jsonable(value: Any) -> Any:
     return str(value)
 
 
-def canonical_json(data: dict) -> bytes:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+canonical_json = audit_chain.canonical_json
+_hasher = audit_chain.hasher
 
 
 def _iso_utc(value: dt.datetime) -> str:
@@ -163,51 +180,25 @@ def _iso_utc(value: dt.datetime) -> str:
 
 def event_payload(event: AuditEvent) -> dict:
     """Every column but ``hash`` (and the database id, which is not part of the record)."""
-    return {
-        "seq": event.seq,
-        "at": _iso_utc(event.at),
-        "actor_id": event.actor_id,
-        "actor_name": event.actor_name,
-        "request_id": event.request_id,
-        "ip": event.ip,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "object_repr": event.object_repr,
-        "changes": event.changes,
-        "prev_hash": event.prev_hash,
-        "hash_alg": event.hash_alg,
-    }
-
-
-def _hasher(alg: str):
-    if alg == "sha256":
-        return hashlib.sha256()
-    if alg == "sm3":
-        return _Sm3Hasher()
-    raise ValueError(f"unknown audit hash algorithm {alg!r}")
-
-
-class _Sm3Hasher:
-    """SM3 (GM/T 0004-2012, GB/T 32905-2016) through ``cryptography``'s bundled OpenSSL."""
-
-    def __init__(self) -> None:
-        from cryptography.hazmat.primitives import hashes
-
-        self._h = hashes.Hash(hashes.SM3())
-
-    def update(self, data: bytes) -> None:
-        self._h.update(data)
-
-    def hexdigest(self) -> str:
-        return self._h.finalize().hex()
+    return audit_chain.payload(
+        event.seq,
+        _iso_utc(event.at),
+        event.actor_id,
+        event.actor_name,
+        event.request_id,
+        event.ip,
+        event.action,
+        event.object_type,
+        event.object_id,
+        event.object_repr,
+        event.changes,
+        event.prev_hash,
+        event.hash_alg,
+    )
 
 
 def compute_hash(event: AuditEvent) -> str:
-    h = _hasher(event.hash_alg)
-    h.update(event.prev_hash.encode("ascii"))
-    h.update(canonical_json(event_payload(event)))
-    return h.hexdigest()
+    return audit_chain.digest(event.hash_alg, event.prev_hash, canonical_json(event_payload(event)))
 
 
 # ---------------------------------------------------------------------------
@@ -241,70 +232,365 @@ def entry_for(instance: models.Model, action: str, changes: dict | None = None) 
     )
 
 
-def _lock_head(using: str) -> AuditChainHead:
-    head = AuditChainHead.objects.using(using).select_for_update().filter(pk=1).first()
-    if head is not None:
-        return head
-    # First event ever (or a freshly flushed test database). An existing trail without a head is tampering.
-    if AuditEvent.objects.using(using).exists():
-        raise RuntimeError(gettext("审计链头缺失，但审计事件表非空：审计链可能被篡改。"))
-    AuditChainHead.objects.using(using).get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
-    return AuditChainHead.objects.using(using).select_for_update().get(pk=1)
-
-
 def append(entries: Iterable[Entry], *, using: str = DEFAULT_DB_ALIAS) -> list[AuditEvent]:
-    """Place ``entries`` on the chain, in order, in the caller's transaction. Returns the saved events."""
+    """Put ``entries`` on the chain, in order, in the caller's transaction. Returns the events.
+
+    The events are hashed and chained when the transaction commits (or earlier, see ``_Pending``):
+    the chain head is locked once per transaction and the events go in with one multi-row INSERT,
+    still inside the transaction, so a rolled-back change leaves no event and an event never
+    commits without its change. Until then ``seq``, ``at``, ``prev_hash`` and ``hash`` of the
+    returned events are unset. Outside a transaction (autocommit) the events commit at once.
+    """
     entries = list(entries)
     if not entries:
         return []
+    connection = connections[using]
     ctx = current_context()
     actor_id, actor_name = ctx.resolve_actor()
+    actor_name, request_id, ip = actor_name[:150], ctx.request_id[:64], (ctx.ip or "")[:45]
     alg = settings.ANJIAN_AUDIT_HASH
-    # No savepoint: if appending fails, the caller's whole transaction must fail with it, so a
-    # business change can never commit without its event (a caught exception would allow that).
-    with transaction.atomic(using=using, savepoint=False):
-        head = _lock_head(using)
-        now = timezone.now()  # taken under the lock, so event times follow seq order
-        seq, prev = head.seq, head.hash
-        events = []
-        for entry in entries:
-            seq += 1
-            event = AuditEvent(
-                seq=seq,
-                at=now,
-                actor_id=actor_id,
-                actor_name=actor_name[:150],
-                request_id=ctx.request_id[:64],
-                ip=(ctx.ip or "")[:45],
-                action=entry.action,
-                object_type=entry.object_type[:100],
-                object_id=str(entry.object_id)[:64],
-                object_repr=(entry.object_repr or "")[:200],
-                changes=to_jsonable(entry.changes),
-                prev_hash=prev,
-                hash_alg=alg,
-            )
-            event.hash = compute_hash(event)
-            prev = event.hash
-            events.append(event)
-        _insert(events, using)
-        AuditChainHead.objects.using(using).filter(pk=1).update(seq=seq, hash=prev)
+    audit_chain.hasher(alg)  # an unknown algorithm fails here, at the change, not at commit
+    events = [_new_event(entry, actor_id, actor_name, request_id, ip, alg) for entry in entries]
+    if connection.in_atomic_block:
+        _pending(connection).events.extend(events)
+    else:
+        with transaction.atomic(using=using):
+            _pending(connection).events.extend(events)
     return events
 
 
-_INSERT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if f.attname != "id"]
+def _new_event(entry: Entry, actor_id, actor_name: str, request_id: str, ip: str, alg: str) -> AuditEvent:
+    changes = to_jsonable(entry.changes)
+    text, fragment = audit_chain.canonical_fragment(changes)
+    # Model.__init__ costs more than the rest of an append; every field is set here, none deferred.
+    event = AuditEvent.__new__(AuditEvent)
+    event._state = ModelState()
+    event.__dict__.update(
+        id=None,
+        seq=None,
+        at=None,
+        actor_id=actor_id,
+        actor_name=actor_name,
+        request_id=request_id,
+        ip=ip,
+        action=entry.action,
+        object_type=entry.object_type[:100],
+        object_id=str(entry.object_id)[:64],
+        object_repr=(entry.object_repr or "")[:200],
+        changes=changes,
+        prev_hash="",
+        hash_alg=alg,
+        hash="",
+        _changes_json=text,
+        _changes_fragment=fragment,
+    )
+    return event
+
+
+class _Pending:
+    """The events appended in the open transaction of one connection, not yet on the chain.
+
+    They are written (head locked, hashed, one INSERT, head updated) inside the transaction:
+
+    * just before it commits (``connection.commit``; a failure there rolls the transaction back);
+    * before a savepoint is taken, so a rollback to any savepoint discards exactly the pending
+      events (all of them were appended after it); a full rollback discards them too;
+    * before any statement that reads or writes the audit tables, so a read in the same
+      transaction (a history panel, ``verify``, a test) sees its own events.
+
+    Installed on a connection at its first append, by wrapping that connection object's
+    ``commit``/``rollback``/``savepoint``/``savepoint_rollback``/``close`` and adding an
+    execute wrapper (first in the list, so ``connection.execute_wrapper()`` blocks pop their own).
+    """
+
+    __slots__ = ("events", "flushing", "head")
+
+    def __init__(self) -> None:
+        self.events: list[AuditEvent] = []
+        self.flushing = False
+        self.head: tuple[int, str] | None = None  # where this connection's last flush left the head
+
+
+_AUDIT_TABLES = ("common_auditevent", "common_auditchainhead")
+
+
+def _pending(connection) -> _Pending:
+    state = connection.__dict__.get("_anjian_audit_pending")
+    return state if state is not None else _install(connection)
+
+
+def _install(connection) -> _Pending:
+    state = _Pending()
+    commit, rollback = connection.commit, connection.rollback
+    savepoint, savepoint_rollback, close = connection.savepoint, connection.savepoint_rollback, connection.close
+
+    def commit_with_events():
+        if state.events:
+            try:
+                _flush(connection, state)
+            except BaseException:
+                rollback()  # never commit the change without its events
+                raise
+        commit()
+
+    def rollback_discarding():
+        state.events.clear()
+        rollback()
+
+    def savepoint_after_flush():
+        _flush_in_transaction(connection, state)
+        return savepoint()
+
+    def savepoint_rollback_discarding(sid):
+        state.events.clear()
+        savepoint_rollback(sid)
+
+    def close_discarding():
+        state.events.clear()
+        close()
+
+    def flush_before_audit_sql(execute, sql, params, many, context):
+        if state.events and not state.flushing and isinstance(sql, str) and "common_audit" in sql:
+            _flush_in_transaction(connection, state)
+        return execute(sql, params, many, context)
+
+    connection.commit = commit_with_events
+    connection.rollback = rollback_discarding
+    connection.savepoint = savepoint_after_flush
+    connection.savepoint_rollback = savepoint_rollback_discarding
+    connection.close = close_discarding
+    connection.execute_wrappers.insert(0, flush_before_audit_sql)
+    connection._anjian_audit_pending = state
+    return state
+
+
+def _flush_in_transaction(connection, state: _Pending) -> None:
+    if not state.events or state.flushing or not connection.in_atomic_block or connection.needs_rollback:
+        return
+    try:
+        _flush(connection, state)
+    except BaseException:
+        connection.needs_rollback = True  # the transaction must not commit without these events
+        raise
+
+
+def flush(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Write the events pending in the open transaction now (reads of the audit tables do it anyway)."""
+    connection = connections[using]
+    state = connection.__dict__.get("_anjian_audit_pending")
+    if state is not None:
+        _flush_in_transaction(connection, state)
+
+
+def _flush(connection, state: _Pending) -> None:
+    events, state.events = state.events, []
+    if not events:
+        return
+    state.flushing = True
+    try:
+        with connection.wrap_database_errors:
+            cursor = connection.connection.cursor()
+            try:
+                _write(connection, cursor, events, state)
+            finally:
+                cursor.close()
+    finally:
+        state.flushing = False
+
+
+def _mark(connection) -> str:
+    return "?" if connection.vendor == "sqlite" else "%s"
+
+
+def _write(connection, cursor, events: list[AuditEvent], state: _Pending) -> None:
+    """Chain and hash ``events`` after the head, insert them, move the head (driver cursor, no ORM).
+
+    The head this connection left at its last flush is tried first: the head moves only if it is
+    still there (``UPDATE … WHERE seq = … AND hash = …``, which takes the row lock; a concurrent
+    writer waits, then finds the head moved). On PostgreSQL that UPDATE and the INSERT are one
+    statement, so a transaction's events cost one round trip. If another writer moved the head
+    (or this connection has none yet), the head is read under ``SELECT … FOR UPDATE``, the events
+    are hashed again and written; either way the head moves under its lock, so the chain never forks.
+    """
+    if state.head is not None:
+        seq, prev = state.head
+        if _try_write(connection, cursor, events, seq, prev, state):
+            return
+    seq, prev = _lock_head(connection, cursor)
+    if not _try_write(connection, cursor, events, seq, prev, state):
+        raise RuntimeError("the audit chain head moved while it was locked")
+
+
+def _lock_head(connection, cursor) -> tuple[int, str]:
+    m = _mark(connection)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    select_head = f'SELECT "seq", "hash" FROM "common_auditchainhead" WHERE "id" = 1{lock}'  # noqa: S608
+    cursor.execute(select_head)
+    row = cursor.fetchone()
+    if row is None:
+        # First event ever (or a freshly flushed test database). An existing trail without a head is tampering.
+        cursor.execute('SELECT 1 FROM "common_auditevent" LIMIT 1')
+        if cursor.fetchone() is not None:
+            raise RuntimeError(gettext("审计链头缺失，但审计事件表非空：审计链可能被篡改。"))
+        cursor.execute(
+            f'INSERT INTO "common_auditchainhead" ("id", "seq", "hash") VALUES (1, 0, {m}) ON CONFLICT DO NOTHING',  # noqa: S608
+            [GENESIS_HASH],
+        )
+        cursor.execute(select_head)
+        row = cursor.fetchone()
+    return row[0], row[1]
+
+
+def _try_write(connection, cursor, events: list[AuditEvent], seq: int, prev: str, state: _Pending) -> bool:
+    """Write ``events`` after head ``(seq, prev)`` if that is still the head; False if it moved."""
+    m = _mark(connection)
+    old_seq, old_prev = seq, prev
+    now = timezone.now()  # taken when the head is about to be locked, so event times follow seq order
+    at_iso = _iso_utc(now)
+    postgres = connection.vendor == "postgresql"
+    at_db = now if postgres else now.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    rows = []
+    for event in events:
+        seq += 1
+        changes = event._changes_fragment if event._changes_fragment is not None else event.changes
+        alg = event.hash_alg
+        data = audit_chain.payload(
+            seq,
+            at_iso,
+            event.actor_id,
+            event.actor_name,
+            event.request_id,
+            event.ip,
+            event.action,
+            event.object_type,
+            event.object_id,
+            event.object_repr,
+            changes,
+            prev,
+            alg,
+        )
+        digest = audit_chain.digest(alg, prev, canonical_json(data))
+        rows.append(
+            (
+                seq,
+                at_db,
+                event.actor_id,
+                event.actor_name,
+                event.request_id,
+                event.ip,
+                event.action,
+                event.object_type,
+                event.object_id,
+                event.object_repr,
+                event._changes_json.decode("utf-8"),
+                prev,
+                alg,
+                digest,
+            )
+        )
+        prev = digest
+    move = [seq, prev, old_seq, old_prev]
+    step = _rows_per_statement(connection)
+    if postgres:
+        first = rows[:step]
+        cursor.execute(_move_and_insert_sql(len(first)), move + [v for row in first for v in row])
+        if cursor.rowcount != len(first):
+            return False
+        _insert_rows(connection, cursor, rows[step:])
+    else:
+        cursor.execute(_MOVE_HEAD.replace("%s", m), move)
+        if cursor.rowcount != 1:
+            return False
+        _insert_rows(connection, cursor, rows)
+    for event, row in zip(events, rows, strict=True):
+        event.seq, event.at, event.prev_hash, event.hash = row[0], now, row[11], row[13]
+    state.head = (seq, prev)
+    return True
+
+
+_MOVE_HEAD = 'UPDATE "common_auditchainhead" SET "seq" = %s, "hash" = %s WHERE "id" = 1 AND "seq" = %s AND "hash" = %s'
+_PG_TYPES = {"seq": "bigint", "at": "timestamptz", "actor_id": "bigint", "changes": "jsonb"}
+
+
+@functools.lru_cache(maxsize=64)
+def _move_and_insert_sql(rows: int) -> str:
+    """PostgreSQL: move the head and insert the rows in one statement; nothing is inserted if the head moved."""
+    typed = "(" + ", ".join(f"%s::{_PG_TYPES.get(c, 'text')}" for c in audit_chain.COLUMNS) + ")"
+    plain = "(" + ", ".join(["%s"] * len(audit_chain.COLUMNS)) + ")"
+    values = ", ".join([typed] + [plain] * (rows - 1))
+    sql = f'WITH moved AS ({_MOVE_HEAD} RETURNING 1) INSERT INTO "common_auditevent" ({_INSERT_COLUMNS}) '
+    return sql + f"SELECT * FROM (VALUES {values}) AS v WHERE EXISTS (SELECT 1 FROM moved)"  # noqa: S608
+
+
+def _db_rows(connection, events: list[AuditEvent]) -> list[tuple]:
+    postgres = connection.vendor == "postgresql"
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = []
+    for e in events:
+        text = getattr(e, "_changes_json", None)
+        if text is None:
+            text = canonical_json(e.changes)
+        rows.append(
+            (
+                e.seq,
+                e.at if postgres else adapt(e.at),
+                e.actor_id,
+                e.actor_name,
+                e.request_id,
+                e.ip,
+                e.action,
+                e.object_type,
+                e.object_id,
+                e.object_repr,
+                text.decode("utf-8"),
+                e.prev_hash,
+                e.hash_alg,
+                e.hash,
+            )
+        )
+    return rows
+
+
+_INSERT_COLUMNS = ", ".join(f'"{c}"' for c in audit_chain.COLUMNS)
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(vendor: str, rows: int) -> str:
+    m = "?" if vendor == "sqlite" else "%s"
+    changes = f"{m}::jsonb" if vendor == "postgresql" else m
+    one = "(" + ", ".join(changes if c == "changes" else m for c in audit_chain.COLUMNS) + ")"
+    return f'INSERT INTO "common_auditevent" ({_INSERT_COLUMNS}) VALUES ' + ", ".join([one] * rows)  # noqa: S608
+
+
+def _rows_per_statement(connection) -> int:
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        return max(1, min(1000, limit // len(audit_chain.COLUMNS)))
+    return 1000 if connection.vendor == "postgresql" else max(1, 999 // len(audit_chain.COLUMNS))
+
+
+def _insert_rows(connection, cursor, rows: list[tuple]) -> None:
+    """Multi-row INSERTs: one statement for a transaction's events (up to 1,000 rows per statement)."""
+    if not rows:
+        return
+    step = _rows_per_statement(connection)
+    for start in range(0, len(rows), step):
+        chunk = rows[start : start + step]
+        cursor.execute(_insert_sql(connection.vendor, len(chunk)), [v for row in chunk for v in row])
 
 
 def _insert(events: list[AuditEvent], using: str) -> None:
-    """executemany of the already-computed values: bulk_create's SQL compilation dominated the cost
-    (SQLite caps a statement at 999 parameters, so it compiled hundreds of small INSERTs)."""
+    """Insert already-chained events as they are (tests use it to forge rows)."""
     connection = connections[using]
-    table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in _INSERT_FIELDS)
-    placeholders = ", ".join(["%s"] * len(_INSERT_FIELDS))
-    rows = [[f.get_db_prep_save(getattr(e, f.attname), connection) for f in _INSERT_FIELDS] for e in events]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cursor = connection.connection.cursor()
+        try:
+            _insert_rows(connection, cursor, _db_rows(connection, events))
+        finally:
+            cursor.close()
 
 
 def record(
@@ -404,7 +690,20 @@ class VerifyResult:
     anchor_found: bool | None = None
 
 
-def verify(*, anchor: tuple[int, str] | None = None, using: str = DEFAULT_DB_ALIAS, chunk: int = 5000) -> VerifyResult:
+# Below this many events a single process verifies (starting workers costs about a second).
+PARALLEL_MIN_EVENTS = 100_000
+MAX_WINDOW = 100_000
+
+
+def verify(
+    *,
+    anchor: tuple[int, str] | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+    chunk: int = 5000,
+    window: int | None = None,
+    workers: int | None = None,
+    parallel_min: int = PARALLEL_MIN_EVENTS,
+) -> VerifyResult:
     """Walk the chain in seq order and name the first entry that does not hold.
 
     The chain head is read first: events 1 … head are checked (the trail is append-only, so this
@@ -412,56 +711,138 @@ def verify(*, anchor: tuple[int, str] | None = None, using: str = DEFAULT_DB_ALI
     seq is the previous seq + 1 (no gap, no insertion, nothing at or below zero), prev_hash is the
     previous event's hash, and hash recomputes. The last event must be the head; and, when given,
     the anchor ``(seq, hash)`` must be on the chain.
+
+    The range is cut into seq windows, read ``chunk`` rows per query (memory stays flat). A window
+    is checked on its own, starting from the stored prev_hash of its first row; the windows are then
+    joined in order (each must start at the seq after the previous one's end, with that end's hash
+    as its prev_hash), so the first break named is the same as in one sequential walk. Long chains
+    (``parallel_min`` events or more) are checked by ``workers`` processes (default: the CPU count,
+    or ``ANJIAN_AUDIT_VERIFY_WORKERS``) with their own connections; inside a transaction, or on an
+    in-memory database, other processes could not see the rows, so one process does all windows.
     """
+    connection = connections[using]
+    flush(using)
     head_row = _read_head(using)
+    if head_row is not None:
+        top = head_row.seq
+    else:
+        top = max(AuditEvent.objects.using(using).aggregate(m=models.Max("seq"))["m"] or 0, 0)
+    workers = _worker_count(workers)
+    parallel = workers > 1 and top >= parallel_min and _reachable_from_other_processes(connection)
+    if window is None:
+        window = max(chunk, min(MAX_WINDOW, -(-top // (workers * 4)))) if parallel else MAX_WINDOW
+    bounds = [(None, min(top, window))] + [(lo, min(top, lo + window)) for lo in range(window, top, window)]
+    if parallel:
+        results = _verify_in_workers(connection, bounds, chunk, anchor, workers)
+    else:
+        results = _verify_here(connection, bounds, chunk, anchor)
+    try:
+        return _join(results, head_row, anchor)
+    finally:
+        results.close()
+
+
+def _worker_count(workers: int | None) -> int:
+    if workers is None:
+        workers = getattr(settings, "ANJIAN_AUDIT_VERIFY_WORKERS", None) or os.cpu_count() or 1
+    return max(1, int(workers))
+
+
+def _reachable_from_other_processes(connection) -> bool:
+    if connection.in_atomic_block:
+        return False  # the rows may be this transaction's own, invisible to other connections
+    if connection.vendor == "sqlite":
+        name = str(connection.settings_dict["NAME"])
+        return bool(name) and ":memory:" not in name and "mode=memory" not in name
+    return connection.vendor == "postgresql"
+
+
+def _worker_params(connection) -> dict:
+    if connection.vendor == "sqlite":
+        name = str(connection.settings_dict["NAME"])
+        return {"database": name, "uri": name.startswith("file:")}
+    params = connection.get_connection_params()
+    return {k: v for k, v in params.items() if isinstance(v, str | int) and not isinstance(v, bool)}
+
+
+def _verify_here(connection, bounds, chunk, anchor):
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cursor = connection.connection.cursor()
+        try:
+            for lo, hi in bounds:
+                yield audit_chain.verify_rows(
+                    audit_chain.window_chunks(cursor, connection.vendor, lo, hi, chunk), anchor
+                )
+        finally:
+            cursor.close()
+
+
+def _verify_in_workers(connection, bounds, chunk, anchor, workers):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: a forked child would share (and on exit close) this process's connection.
+    context = multiprocessing.get_context("spawn")
+    params = _worker_params(connection)
+    tasks = [(connection.vendor, params, lo, hi, chunk, anchor) for lo, hi in bounds]
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context)
+    try:
+        yield from pool.map(audit_chain.verify_window_in_worker, tasks)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _join(results, head_row, anchor) -> VerifyResult:
+    """Join the windows' summaries in seq order into one verdict (the same as one sequential walk)."""
     head_seq, head_hash = (head_row.seq, head_row.hash) if head_row else (None, None)
     expected_prev, expected_seq, checked, last_seq = GENESIS_HASH, 1, 0, None
     anchor_found = None if anchor is None else False
-    fields = [f.attname for f in _INSERT_FIELDS]
 
     def broken(seq, message, **kw):
         return VerifyResult(False, checked, last_seq or 0, expected_prev, seq, message, **kw)
 
-    while True:
-        qs = AuditEvent.objects.using(using).order_by("seq")
-        # The first chunk has no lower bound: a forged row with seq ≤ 0 must show up, not hide.
-        if last_seq is not None:
-            qs = qs.filter(seq__gt=last_seq)
-        if head_seq is not None:
-            # A bounded window, not just LIMIT: on a table whose statistics are stale (a fresh
-            # restore, a bulk load) PostgreSQL plans "seq > x AND seq <= head" as a bitmap scan of
-            # the whole rest of the table plus a sort, per chunk (100× slower at 10^6 events).
-            qs = qs.filter(seq__lte=min(head_seq, (last_seq or 0) + chunk))
-        rows = list(qs.values_list(*fields)[:chunk])
-        if not rows:
-            break
-        for values in rows:
-            payload = dict(zip(fields, values, strict=True))
-            digest = payload.pop("hash")
-            seq = payload["seq"]
-            if seq != expected_seq:
-                return broken(
-                    expected_seq,
-                    gettext("序号不连续：应为 %(expected)s，实为 %(seq)s（有事件被删除或插入）")
-                    % {"expected": expected_seq, "seq": seq},
-                )
-            if payload["prev_hash"] != expected_prev:
-                return broken(
-                    seq, gettext("事件 #%(seq)s 的前一哈希与事件 #%(prev)s 的哈希不符") % {"seq": seq, "prev": seq - 1}
-                )
-            if _hash_payload(payload) != digest:
-                return broken(seq, gettext("事件 #%(seq)s 的哈希与内容不符（内容被改动）") % {"seq": seq})
-            if anchor is not None and seq == anchor[0]:
-                if digest != anchor[1]:
-                    return broken(
-                        seq,
-                        gettext("事件 #%(seq)s 的哈希与公布的锚点不符（审计表可能被整体重写）") % {"seq": seq},
-                        anchor_found=False,
-                    )
-                anchor_found = True
-            expected_prev, last_seq = digest, seq
-            expected_seq += 1
-            checked += 1
+    def gap(expected, seq):
+        return broken(
+            expected,
+            gettext("序号不连续：应为 %(expected)s，实为 %(seq)s（有事件被删除或插入）")
+            % {"expected": expected, "seq": seq},
+        )
+
+    for part in results:
+        if part["first_seq"] is None:
+            continue  # an empty window: the next one's start shows the gap
+        first = part["first_seq"]
+        if first != expected_seq:
+            return gap(expected_seq, first)
+        if part["first_prev"] != expected_prev:
+            return broken(
+                first,
+                gettext("事件 #%(seq)s 的前一哈希与事件 #%(prev)s 的哈希不符") % {"seq": first, "prev": first - 1},
+            )
+        if part["anchor_found"]:
+            anchor_found = True
+        checked += part["count"]
+        if part["last_seq"] is not None:
+            last_seq, expected_prev = part["last_seq"], part["last_hash"]
+            expected_seq = last_seq + 1
+        error = part["error"]
+        if error is None:
+            continue
+        kind, seq = error[0], error[-1]
+        if kind == "gap":
+            return gap(error[1], seq)
+        if kind == "prev":
+            return broken(
+                seq, gettext("事件 #%(seq)s 的前一哈希与事件 #%(prev)s 的哈希不符") % {"seq": seq, "prev": seq - 1}
+            )
+        if kind == "hash":
+            return broken(seq, gettext("事件 #%(seq)s 的哈希与内容不符（内容被改动）") % {"seq": seq})
+        return broken(
+            seq,
+            gettext("事件 #%(seq)s 的哈希与公布的锚点不符（审计表可能被整体重写）") % {"seq": seq},
+            anchor_found=False,
+        )
     last = last_seq or 0
     if head_row is None:
         if checked:
@@ -491,16 +872,6 @@ def verify(*, anchor: tuple[int, str] | None = None, using: str = DEFAULT_DB_ALI
 
 def _read_head(using: str) -> AuditChainHead | None:
     return AuditChainHead.objects.using(using).filter(pk=1).first()
-
-
-def _hash_payload(payload: dict) -> str:
-    """The hash of a row read with values_list (no model instance: verification's hot path)."""
-    h = _hasher(payload["hash_alg"])
-    h.update(payload["prev_hash"].encode("ascii"))
-    data = dict(payload)
-    data["at"] = _iso_utc(data["at"])
-    h.update(canonical_json(data))
-    return h.hexdigest()
 
 
 def parse_anchor(text: str) -> tuple[int, str]:

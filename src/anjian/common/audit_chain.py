@@ -1,0 +1,265 @@
+"""The audit chain's hash definition and the verification of one seq window, without Django.
+
+``anjian.common.audit`` builds on this module; ``verify()`` also runs :func:`verify_window` in
+separate worker processes (``spawn``), which import only this module and a database driver, so
+a worker neither starts Django nor shares the parent's connection.
+
+The definition (ARCHITECTURE §3)::
+
+    hash = H(prev_hash ‖ canonical_json(event without hash))
+
+canonical JSON = sorted keys (at every level), no whitespace, UTF-8 (no ``\\uXXXX`` escapes but
+the ones JSON requires), times as ISO-8601 in UTC with microseconds, no floats (``to_jsonable``
+stores them as text). It is byte-for-byte ``json.dumps(data, sort_keys=True, separators=(",",
+":"), ensure_ascii=False).encode()``; orjson produces the same bytes in C and is used when it can
+represent the data (it cannot: integers beyond 64 bits), else the standard library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+try:  # a declared dependency; the fallback keeps the definition usable without it
+    import orjson
+except ImportError:  # pragma: no cover
+    orjson = None
+
+GENESIS_HASH = "0" * 64
+
+# The columns of common_auditevent that a row is verified from, in this order (hash last).
+COLUMNS = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor_name",
+    "request_id",
+    "ip",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "changes",
+    "prev_hash",
+    "hash_alg",
+    "hash",
+)
+TABLE = "common_auditevent"
+
+_SORT = orjson.OPT_SORT_KEYS if orjson is not None else 0
+
+
+# ---------------------------------------------------------------------------
+# Canonical form and hashing
+# ---------------------------------------------------------------------------
+def _std_canonical(data: Any) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def canonical_json(data: Any) -> bytes:
+    """The canonical JSON bytes of ``data`` (dicts with str keys, lists, str, int, bool, None)."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(data, option=_SORT)
+        except (TypeError, orjson.JSONEncodeError):
+            pass  # e.g. an integer beyond 64 bits: the standard library writes the same bytes
+    return _std_canonical(data)
+
+
+def canonical_fragment(data: Any):
+    """``data`` serialised once, to embed in an event's canonical JSON (and to store as its text)."""
+    text = canonical_json(data)
+    return text, (orjson.Fragment(text) if orjson is not None else None)
+
+
+def parse_json(text: str | bytes) -> Any:
+    if orjson is not None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
+
+
+def iso_utc(value: dt.datetime | str) -> str:
+    """An event time as hashed: ISO-8601, UTC, microseconds. Naive values (SQLite) are UTC."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    elif value.utcoffset():
+        value = value.astimezone(dt.UTC)
+    else:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.isoformat(timespec="microseconds")
+
+
+class _Sm3Hasher:
+    """SM3 (GM/T 0004-2012, GB/T 32905-2016) through ``cryptography``'s bundled OpenSSL."""
+
+    def __init__(self) -> None:
+        from cryptography.hazmat.primitives import hashes
+
+        self._h = hashes.Hash(hashes.SM3())
+
+    def update(self, data: bytes) -> None:
+        self._h.update(data)
+
+    def hexdigest(self) -> str:
+        return self._h.finalize().hex()
+
+
+def hasher(alg: str):
+    if alg == "sha256":
+        return hashlib.sha256()
+    if alg == "sm3":
+        return _Sm3Hasher()
+    raise ValueError(f"unknown audit hash algorithm {alg!r}")
+
+
+def digest(alg: str, prev_hash: str, canonical: bytes) -> str:
+    if alg == "sha256":
+        return hashlib.sha256(prev_hash.encode("ascii") + canonical).hexdigest()
+    h = hasher(alg)
+    h.update(prev_hash.encode("ascii"))
+    h.update(canonical)
+    return h.hexdigest()
+
+
+def payload(
+    seq, at_iso, actor_id, actor_name, request_id, ip, action, object_type, object_id, object_repr, changes, prev, alg
+) -> dict:
+    """Every column but ``hash`` (and the database id, which is not part of the record)."""
+    return {
+        "seq": seq,
+        "at": at_iso,
+        "actor_id": actor_id,
+        "actor_name": actor_name,
+        "request_id": request_id,
+        "ip": ip,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": object_repr,
+        "changes": changes,
+        "prev_hash": prev,
+        "hash_alg": alg,
+    }
+
+
+def row_hash(row) -> str:
+    """The hash a row read in ``COLUMNS`` order must carry (``changes`` as JSON text or parsed)."""
+    seq, at, actor_id, actor_name, request_id, ip, action, otype, oid, orepr, changes, prev, alg = row[:13]
+    if isinstance(changes, str | bytes):
+        changes = parse_json(changes)
+    data = payload(
+        seq, iso_utc(at), actor_id, actor_name, request_id, ip, action, otype, oid, orepr, changes, prev, alg
+    )
+    return digest(alg, prev, canonical_json(data))
+
+
+# ---------------------------------------------------------------------------
+# Verifying one window of the chain
+# ---------------------------------------------------------------------------
+def select_sql(vendor: str, *, lower: bool) -> str:
+    cols = ", ".join(f'"{c}"' for c in COLUMNS)
+    if vendor == "postgresql":
+        # jsonb as text: a bare psycopg connection would parse it with the (slower) json module
+        cols = cols.replace('"changes"', '"changes"::text')
+    mark = "?" if vendor == "sqlite" else "%s"
+    where = f'"seq" > {mark} AND "seq" <= {mark}' if lower else f'"seq" <= {mark}'
+    return f'SELECT {cols} FROM "{TABLE}" WHERE {where} ORDER BY "seq"'  # noqa: S608 - constants only
+
+
+def verify_rows(chunks, anchor: tuple[int, str] | None = None) -> dict:
+    """Check one window, given its rows in seq order as an iterable of row lists.
+
+    The first row is checked against itself only (its hash); whether its seq and prev_hash meet the
+    previous window's end is the caller's check. Returns a summary; ``error`` names the first row that
+    does not hold: ("gap", expected, seq), ("prev", seq), ("hash", seq) or ("anchor", seq).
+    """
+    first_seq = first_prev = last_seq = last_hash = None
+    count = 0
+    anchor_hash = None
+    error = None
+    for rows in chunks:
+        for row in rows:
+            seq = row[0]
+            prev = row[11]
+            stored = row[13]
+            if last_seq is None:
+                first_seq, first_prev = seq, prev
+            elif seq != last_seq + 1:
+                error = ("gap", last_seq + 1, seq)
+            elif prev != last_hash:
+                error = ("prev", seq)
+            if error is None and row_hash(row) != stored:
+                error = ("hash", seq)
+            if error is None and anchor is not None and seq == anchor[0]:
+                if stored != anchor[1]:
+                    error = ("anchor", seq)
+                else:
+                    anchor_hash = stored
+            if error is not None:
+                return _summary(first_seq, first_prev, last_seq, last_hash, count, anchor_hash, error)
+            last_seq, last_hash = seq, stored
+            count += 1
+    return _summary(first_seq, first_prev, last_seq, last_hash, count, anchor_hash, None)
+
+
+def _summary(first_seq, first_prev, last_seq, last_hash, count, anchor_hash, error) -> dict:
+    return {
+        "first_seq": first_seq,
+        "first_prev": first_prev,
+        "last_seq": last_seq,
+        "last_hash": last_hash,
+        "count": count,
+        "anchor_found": anchor_hash is not None,
+        "error": error,
+    }
+
+
+def window_chunks(cursor, vendor: str, lo: int | None, hi: int, chunk: int):
+    """The rows of seq window (lo, hi] in chunks of ``chunk`` seq values (``lo=None``: no lower bound).
+
+    Each query is a bounded range on the seq index: on a table with stale statistics PostgreSQL plans
+    an open range as a scan of the rest of the table plus a sort, per chunk.
+    """
+    first, last = select_sql(vendor, lower=False), select_sql(vendor, lower=True)
+    if lo is None:
+        top = min(hi, chunk)
+        cursor.execute(first, [top])  # a forged row with seq <= 0 must show up, not hide
+        yield cursor.fetchall()
+        lo = top
+    while lo < hi:
+        top = min(hi, lo + chunk)
+        cursor.execute(last, [lo, top])
+        yield cursor.fetchall()
+        lo = top
+
+
+def connect(vendor: str, params: dict):
+    if vendor == "postgresql":
+        import psycopg
+
+        return psycopg.connect(**params)
+    if vendor == "sqlite":
+        import sqlite3
+
+        return sqlite3.connect(params["database"], uri=params.get("uri", False))
+    raise NotImplementedError(vendor)
+
+
+def verify_window_in_worker(task: tuple) -> dict:
+    """Worker process entry: open an own connection, verify window (lo, hi], close."""
+    vendor, params, lo, hi, chunk, anchor = task
+    conn = connect(vendor, params)
+    try:
+        cursor = conn.cursor()
+        if vendor == "postgresql":
+            conn.read_only = True
+        return verify_rows(window_chunks(cursor, vendor, lo, hi, chunk), anchor)
+    finally:
+        conn.close()
