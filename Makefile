@@ -35,14 +35,15 @@ install: $(VENV)/.installed
 
 # Front-end files come from the npm registry at build time and are served by Anjian itself.
 $(VENDOR)/.installed: package.json package-lock.json
-	@command -v npm >/dev/null || { echo "需要 npm 来获取前端文件（Bootstrap、ECharts、Leaflet、htmx）。请安装 Node.js 20+ / npm is required to fetch the front-end files"; exit 1; }
+	@command -v npm >/dev/null || { echo "需要 npm 来获取前端文件（Bootstrap、ECharts、Leaflet、htmx、flatpickr）。请安装 Node.js 20+ / npm is required to fetch the front-end files"; exit 1; }
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/htmx $(VENDOR)/echarts $(VENDOR)/leaflet $(VENDOR)/leaflet.markercluster
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/htmx $(VENDOR)/echarts $(VENDOR)/leaflet $(VENDOR)/leaflet.markercluster $(VENDOR)/flatpickr
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css* node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* $(VENDOR)/bootstrap/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 	cp -r node_modules/leaflet/dist/leaflet.js* node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js* node_modules/leaflet.markercluster/dist/MarkerCluster*.css $(VENDOR)/leaflet.markercluster/
+	cp node_modules/flatpickr/dist/flatpickr.min.js node_modules/flatpickr/dist/flatpickr.min.css node_modules/flatpickr/dist/l10n/zh.js $(VENDOR)/flatpickr/
 	touch $@
 
 vendor: $(VENDOR)/.installed
@@ -114,11 +115,14 @@ test-postgres: install vendor
 	fi
 
 # --- benchmarks ------------------------------------------------------------
-# stdout carries only the JSON document (`make bench > bench.json`); setting up and progress go to stderr.
+# stdout carries only the JSON document (`make bench > bench.json`); setting up, progress and the summary
+# (each mechanism: our figure, the reference figure, the ratio) go to stderr.
+# SCALE=district (default, about 15 minutes) or SCALE=city (the sizes the goals name: `make bench SCALE=city`).
+SCALE ?= district
 bench:
 	@$(MAKE) --no-print-directory install vendor >&2
 	@$(PY) -m pip install --quiet -e '.[test,bench]' >&2
-	@$(PY) benchmarks/all.py --sqlite --postgres '$(ANJIAN_TEST_DATABASE_URL)'
+	@$(PY) benchmarks/all.py --sqlite --postgres '$(ANJIAN_TEST_DATABASE_URL)' --scale '$(SCALE)'
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var build src/*.egg-info

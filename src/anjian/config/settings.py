@@ -283,6 +283,8 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Dates read 2026-12-03 in every language (anjian/formats/), never the locale's 12/03/2026.
+FORMAT_MODULE_PATH = ["anjian.formats"]
 USE_TZ = True
 
 # ---------------------------------------------------------------------------

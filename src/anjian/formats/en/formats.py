@@ -1,0 +1,3 @@
+"""Interface formats (see anjian.formats)."""
+
+from anjian.formats._shared import *  # noqa: F403
