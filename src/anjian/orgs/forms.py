@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.orgs.choices import GOVERNMENT_KINDS, DataScope, Role
 from anjian.orgs.models import OrgUnit, RoleAssignment, User
+from anjian.orgs.services import ORG_UNIT_FIELDS, USER_FIELDS
 from anjian.places.models import Division
 
 
@@ -24,28 +25,12 @@ class VersionedModelForm(forms.ModelForm):
 class OrgUnitForm(VersionedModelForm):
     class Meta:
         model = OrgUnit
-        fields = [
-            "name",
-            "short_name",
-            "kind",
-            "parent",
-            "uscc",
-            "division",
-            "address",
-            "contact_person",
-            "contact_phone",
-            "is_sample",
-            "is_active",
-            "sort_order",
-        ]
+        fields = list(ORG_UNIT_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = OrgUnit.objects.restrict(self.user, "change").order_by("path")
         self.fields["division"].queryset = Division.objects.all()
-
-    def clean_uscc(self):
-        return (self.cleaned_data.get("uscc") or "").strip().upper()
 
 
 class UserForm(VersionedModelForm):
@@ -57,7 +42,7 @@ class UserForm(VersionedModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "real_name", "unit", "phone", "email", "enforcement_cert_no", "is_active"]
+        fields = ["username", *USER_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

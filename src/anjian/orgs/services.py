@@ -188,13 +188,19 @@ def user_unmask_phone(*, actor, user: User) -> str:
 # ---------------------------------------------------------------------------
 # Role assignments (the security admin's work)
 # ---------------------------------------------------------------------------
+def _require_secadmin(actor, user_id: int, refusal) -> None:
+    """Roles are the security admin's to grant and revoke, and never their own."""
+    if actor is None:
+        return
+    if not has_role(actor, Role.SECADMIN):
+        raise PermissionDenied(refusal)
+    if actor.pk == user_id:
+        raise DomainError(_("不能给自己授予或撤销角色"), code="self_grant")
+
+
 @service
 def role_grant(*, actor, user: User, role: str, unit: OrgUnit, scope: str, note: str = "") -> RoleAssignment:
-    if actor is not None:
-        if not has_role(actor, Role.SECADMIN):
-            raise PermissionDenied(_("只有安全管理员可以授予角色"))
-        if actor.pk == user.pk:
-            raise DomainError(_("不能给自己授予或撤销角色"), code="self_grant")
+    _require_secadmin(actor, user.pk, _("只有安全管理员可以授予角色"))
     assignment = RoleAssignment(user=user, role=role, unit=unit, scope=scope, note=note)
     if RoleAssignment.objects.filter(user=user, role=role, unit=unit).exists():
         raise ValidationError({"role": ValidationError(_("该用户在该单位已有此角色"), code="duplicate")})
@@ -204,14 +210,11 @@ def role_grant(*, actor, user: User, role: str, unit: OrgUnit, scope: str, note:
 
 @service
 def role_revoke(*, actor, assignment: RoleAssignment) -> None:
-    if actor is not None:
-        if not has_role(actor, Role.SECADMIN):
-            raise PermissionDenied(_("只有安全管理员可以撤销角色"))
-        if actor.pk == assignment.user_id:
-            raise DomainError(_("不能给自己授予或撤销角色"), code="self_grant")
-        if (
-            assignment.role == Role.SECADMIN
-            and not RoleAssignment.objects.filter(role=Role.SECADMIN).exclude(pk=assignment.pk).exists()
-        ):
-            raise DomainError(_("这是最后一位安全管理员，不能撤销"), code="last_secadmin")
+    _require_secadmin(actor, assignment.user_id, _("只有安全管理员可以撤销角色"))
+    if (
+        actor is not None
+        and assignment.role == Role.SECADMIN
+        and not RoleAssignment.objects.filter(role=Role.SECADMIN).exclude(pk=assignment.pk).exists()
+    ):
+        raise DomainError(_("这是最后一位安全管理员，不能撤销"), code="last_secadmin")
     assignment.delete()

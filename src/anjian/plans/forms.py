@@ -15,20 +15,15 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.common.attachments import ALLOWED_EXTENSIONS
 from anjian.orgs.choices import GOVERNMENT_KINDS, OrgUnitKind
+from anjian.orgs.forms import UnitChoiceField, VersionedModelForm
 from anjian.orgs.models import OrgUnit
 from anjian.plans import rules, selectors
 from anjian.plans.choices import MeetingKind, MilestoneKind, TaskSource, TaskStatus
 from anjian.plans.models import AssessmentScheme, Meeting, Milestone, PlanItem, Task, WorkPlan
 from anjian.plans.permissions import ISSUER_ROLES, MANAGER_ROLES, ORGANISER_ROLES
+from anjian.plans.services import MEETING_FIELDS, PLAN_FIELDS, PROGRESS_FIELDS, SCHEME_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    """Units indented by their depth in the tree."""
-
-    def label_from_instance(self, obj) -> str:
-        return f"{'　' * obj.depth}{obj.name}"
 
 
 class UnitsChoiceField(forms.ModelMultipleChoiceField):
@@ -90,20 +85,10 @@ class NoticeImportForm(forms.Form):
         return data
 
 
-class PlanForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class PlanForm(VersionedModelForm):
     class Meta:
         model = WorkPlan
-        fields = ["title", "at_risk_days"]
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-
-    def service_data(self) -> dict:
-        return {k: self.cleaned_data[k] for k in self._meta.fields}
+        fields = list(PLAN_FIELDS)
 
 
 # ---------------------------------------------------------------------------
@@ -314,7 +299,7 @@ class ProgressReportForm(forms.Form):
             self.fields["unit"].queryset = OrgUnit.objects.filter(pk=report.unit_id)
             self.fields["unit"].disabled = True
             self.fields["files"].widget = forms.HiddenInput()
-            for name in ("unit", "milestone", "progress_on", "percent", "text"):
+            for name in PROGRESS_FIELDS:
                 value = getattr(report, f"{name}_id", None) if name in ("unit", "milestone") else getattr(report, name)
                 self.fields[name].initial = value
             self.fields["version"].initial = report.version
@@ -328,7 +313,7 @@ class ProgressReportForm(forms.Form):
             )
 
     def service_data(self) -> dict:
-        return {k: self.cleaned_data[k] for k in ("unit", "milestone", "progress_on", "percent", "text")}
+        return {k: self.cleaned_data[k] for k in PROGRESS_FIELDS}
 
 
 class SupervisionIssueForm(forms.Form):
@@ -343,27 +328,15 @@ class SupervisionIssueForm(forms.Form):
 # ---------------------------------------------------------------------------
 # Meetings and summons
 # ---------------------------------------------------------------------------
-class MeetingForm(forms.ModelForm):
+class MeetingForm(VersionedModelForm):
     organiser_unit = UnitChoiceField(label=_("召集单位"), queryset=OrgUnit.objects.none())
     units = UnitsChoiceField(
         label=_("参会单位"), queryset=OrgUnit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Meeting
-        fields = [
-            "plan",
-            "kind",
-            "title",
-            "held_on",
-            "location",
-            "host",
-            "attendees",
-            "organiser_unit",
-            "units",
-            "minutes",
-        ]
+        fields = list(MEETING_FIELDS)
         widgets = {
             "held_on": DATE_INPUT,
             "attendees": forms.Textarea(attrs={"rows": 2}),
@@ -376,7 +349,6 @@ class MeetingForm(forms.ModelForm):
         organisers = selectors.units_acted_for(user, ISSUER_ROLES).filter(kind__in=GOVERNMENT_KINDS, is_active=True)
         if self.instance.pk:
             organisers = organisers | OrgUnit.objects.filter(pk=self.instance.organiser_unit_id)
-            self.fields["version"].initial = self.instance.version
         self.fields["organiser_unit"].queryset = organisers.order_by("path")
         self.fields["units"].queryset = OrgUnit.objects.filter(is_active=True, kind__in=GOVERNMENT_KINDS).order_by(
             "path"
@@ -387,9 +359,6 @@ class MeetingForm(forms.ModelForm):
             self.fields["plan"].initial = self.fields["plan"].queryset.first()
             own = organisers.filter(pk=getattr(user, "unit_id", None)).first() or organisers.order_by("path").first()
             self.fields["organiser_unit"].initial = own
-
-    def service_data(self) -> dict:
-        return {k: self.cleaned_data[k] for k in self._meta.fields}
 
 
 class SummonsForm(forms.Form):
@@ -453,28 +422,8 @@ class BulletinForm(forms.Form):
         self.fields["month"].initial = last.strftime("%Y-%m")
 
 
-class AssessmentSchemeForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class AssessmentSchemeForm(VersionedModelForm):
     class Meta:
         model = AssessmentScheme
-        fields = [
-            "name",
-            "completion_points",
-            "timeliness_points",
-            "reminder_deduction",
-            "supervision_deduction",
-            "summons_proposal_deduction",
-            "summons_deduction",
-            "deduction_cap",
-            "note",
-        ]
+        fields = list(SCHEME_FIELDS)
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-
-    def service_data(self) -> dict:
-        return {k: self.cleaned_data[k] for k in self._meta.fields}

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from anjian.orgs.models import OrgUnit, RoleAssignment, User
+from anjian.orgs.services import ORG_UNIT_FIELDS
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
@@ -12,24 +13,7 @@ class OrgUnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OrgUnit
-        fields = [
-            "id",
-            "name",
-            "short_name",
-            "kind",
-            "kind_display",
-            "parent",
-            "path",
-            "uscc",
-            "division",
-            "address",
-            "contact_person",
-            "contact_phone",
-            "is_sample",
-            "is_active",
-            "sort_order",
-            "version",
-        ]
+        fields = ["id", *ORG_UNIT_FIELDS, "kind_display", "path", "version"]
         read_only_fields = ["path"]
         # Uniqueness is checked by the service inside its transaction, with a field-named error.
         validators: list = []

@@ -14,6 +14,7 @@ from anjian.plans.models import (
     Task,
     WorkPlan,
 )
+from anjian.plans.services import MEETING_FIELDS
 
 
 class WorkPlanSerializer(serializers.ModelSerializer):
@@ -189,20 +190,7 @@ class ResponsibilityLetterSerializer(serializers.ModelSerializer):
 class MeetingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Meeting
-        fields = [
-            "id",
-            "plan",
-            "kind",
-            "title",
-            "held_on",
-            "location",
-            "host",
-            "attendees",
-            "organiser_unit",
-            "units",
-            "minutes",
-            "version",
-        ]
+        fields = ["id", *MEETING_FIELDS, "version"]
         read_only_fields = fields
 
 

@@ -107,6 +107,16 @@ class AssessmentScheme(AnjianModel):
     note = models.TextField(_("说明"), blank=True)
 
     scope_fields = ScopeFields(unit=PLAN_READERS)
+    # The figures ``rules.assessment_score`` reads; filed with each assessment as they stood.
+    POINT_FIELDS = (
+        "completion_points",
+        "timeliness_points",
+        "reminder_deduction",
+        "supervision_deduction",
+        "summons_proposal_deduction",
+        "summons_deduction",
+        "deduction_cap",
+    )
 
     class Meta:
         verbose_name = _("考核方案")
@@ -119,18 +129,7 @@ class AssessmentScheme(AnjianModel):
         return reverse("plans:assessment", args=[self.plan_id])
 
     def as_dict(self) -> dict:
-        return {
-            name: str(getattr(self, name))
-            for name in (
-                "completion_points",
-                "timeliness_points",
-                "reminder_deduction",
-                "supervision_deduction",
-                "summons_proposal_deduction",
-                "summons_deduction",
-                "deduction_cap",
-            )
-        }
+        return {name: str(getattr(self, name)) for name in self.POINT_FIELDS}
 
 
 class Assessment(AnjianModel):

@@ -16,7 +16,15 @@ import no service.
 
 from anjian.plans.services.letters import letter_content, letter_issue, letters_issue_level_one, level_one_units
 from anjian.plans.services.meetings import MEETING_FIELDS, SUMMONS_FIELDS, meeting_save, summons_create
-from anjian.plans.services.plans import ImportOutcome, notice_json, plan_import, plan_update, plan_year, read_notice
+from anjian.plans.services.plans import (
+    PLAN_FIELDS,
+    ImportOutcome,
+    notice_json,
+    plan_import,
+    plan_update,
+    plan_year,
+    read_notice,
+)
 from anjian.plans.services.progress import (
     PROGRESS_FIELDS,
     apply_approved_report,
@@ -46,6 +54,7 @@ __all__ = [
     "BULLETIN_KIND",
     "LETTER_KIND",
     "MEETING_FIELDS",
+    "PLAN_FIELDS",
     "PROGRESS_FIELDS",
     "REPLY_WORKING_DAYS",
     "SCHEME_FIELDS",

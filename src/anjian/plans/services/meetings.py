@@ -21,7 +21,19 @@ from anjian.plans.services.shared import party
 # ---------------------------------------------------------------------------
 # Meetings and summonses (约谈)
 # ---------------------------------------------------------------------------
-MEETING_FIELDS = ("plan", "kind", "title", "held_on", "location", "host", "attendees", "organiser_unit", "minutes")
+# What a meeting record takes; ``units`` (who attended) is its many-to-many, set after the row is saved.
+MEETING_FIELDS = (
+    "plan",
+    "kind",
+    "title",
+    "held_on",
+    "location",
+    "host",
+    "attendees",
+    "organiser_unit",
+    "units",
+    "minutes",
+)
 
 
 @service

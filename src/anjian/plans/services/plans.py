@@ -291,10 +291,13 @@ def _apply_codes(renames: list[tuple[Task, str, int]]) -> None:
         task.code, task.position = code, position
 
 
+PLAN_FIELDS = ("title", "at_risk_days")
+
+
 @service
 def plan_update(*, actor, plan: WorkPlan, data: dict, version: int | None = None) -> WorkPlan:
     require_manager(actor, plan)
     plan = lock_for_update(plan, version)
-    apply_fields(plan, data, ("title", "at_risk_days"))
+    apply_fields(plan, data, PLAN_FIELDS)
     save_validated(plan)
     return plan

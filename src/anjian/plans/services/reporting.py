@@ -142,17 +142,7 @@ def scheme_for(plan: WorkPlan) -> AssessmentScheme:
     return scheme
 
 
-SCHEME_FIELDS = (
-    "name",
-    "completion_points",
-    "timeliness_points",
-    "reminder_deduction",
-    "supervision_deduction",
-    "summons_proposal_deduction",
-    "summons_deduction",
-    "deduction_cap",
-    "note",
-)
+SCHEME_FIELDS = ("name", *AssessmentScheme.POINT_FIELDS, "note")
 
 
 @service
