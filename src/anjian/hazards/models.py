@@ -677,3 +677,6 @@ class Measure(AnjianModel):
             errors["completed_on"] = ValidationError(_("建立日期不能晚于今天"), code="completed_future")
         if errors:
             raise ValidationError(errors)
+
+
+from anjian.hazards.models_figures import HazardClosedTally, HazardFoundTally, HazardTally  # noqa: E402, F401 - the figure tallies

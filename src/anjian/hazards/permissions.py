@@ -35,6 +35,10 @@ ACTIONS = {
         "close_out": {Role.UNIT_HEAD},
         "cancel": {Role.UNIT_HEAD},
     },
+    # The figure tallies open to whoever sees the hazards they count (their scope fields are Hazard's).
+    "hazards.HazardTally": {"view": _HAZARD_READERS},
+    "hazards.HazardFoundTally": {"view": _HAZARD_READERS},
+    "hazards.HazardClosedTally": {"view": _HAZARD_READERS},
     "hazards.HazardDetermination": {"view": _HAZARD_READERS},
     "hazards.RectificationPlan": {"view": _HAZARD_READERS, "change": {Role.ENTERPRISE_USER, Role.UNIT_STAFF}},
     "hazards.PlanMilestone": {"view": _HAZARD_READERS, "change": {Role.ENTERPRISE_USER, Role.UNIT_STAFF}},

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
+from dataclasses import dataclass
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,8 +48,15 @@ def hazard_list(*, user, filters: dict | None = None):
 # ---------------------------------------------------------------------------
 # Figures (each chart one function; the JSON endpoints, the bulletin and the API call them)
 # ---------------------------------------------------------------------------
+def _n(qs, condition: Q | None = None):
+    """How many hazards: rows of the hazard table, or the sum of a tally's counts (``models_figures``)."""
+    if getattr(qs.model, "is_tally", False):
+        return Coalesce(Sum("n", filter=condition), 0)
+    return Count("id", filter=condition)
+
+
 def _counts(qs, field: str) -> dict:
-    return {row[field]: row["n"] for row in qs.order_by().values(field).annotate(n=Count("id"))}
+    return {row[field]: row["c"] for row in qs.order_by().values(field).annotate(c=_n(qs)) if row["c"]}
 
 
 def by_state(qs) -> list[dict]:
@@ -74,21 +82,23 @@ def by_town(qs) -> list[dict]:
         qs.order_by()
         .values("town_id", "town__name", "town__sort_order")
         .annotate(
-            n=Count("id", filter=~Q(status=HazardStatus.CANCELLED)),
-            open=Count("id", filter=Q(status__in=[s for s in HazardStatus.values if s not in ("closed", "cancelled")])),
-            closed=Count("id", filter=Q(status=HazardStatus.CLOSED)),
+            c=_n(qs, ~Q(status=HazardStatus.CANCELLED)),
+            open=_n(qs, Q(status__in=[s for s in HazardStatus.values if s not in ("closed", "cancelled")])),
+            closed=_n(qs, Q(status=HazardStatus.CLOSED)),
+            any=_n(qs),
         )
     )
     out = [
         {
             "key": row["town_id"],
             "label": row["town__name"] or _("未填街镇"),
-            "count": row["n"],
+            "count": row["c"],
             "open": row["open"],
             "closed": row["closed"],
             "order": row["town__sort_order"] if row["town__sort_order"] is not None else 10**6,
         }
         for row in rows
+        if row["any"]  # a tally may keep a town whose hazards are gone, at zero
     ]
     out.sort(key=lambda r: (r["order"], r["label"]))
     for row in out:
@@ -113,32 +123,35 @@ def _month_key(value) -> dt.date:
 
 def monthly(qs, today: dt.date | None = None, months: int = 12) -> dict:
     """Found (by found date) and closed out (by close-out date, Asia/Shanghai) per month."""
-    today = today or timezone.localdate()
-    starts = _month_starts(today, months)
+    starts = _month_starts(today or timezone.localdate(), months)
     since = starts[0]
-    found: dict[dt.date, int] = {}
     found_rows = (
         qs.order_by()
         .filter(found_date__gte=since)
         .annotate(m=TruncMonth("found_date"))
         .values("m")
-        .annotate(n=Count("id"))
+        .annotate(c=Count("id"))
     )
-    for row in found_rows:
-        key = _month_key(row["m"])
-        found[key] = found.get(key, 0) + row["n"]
     since_dt = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
     closed_rows = (
         qs.order_by()
         .filter(status=HazardStatus.CLOSED, closed_at__gte=since_dt)
         .annotate(m=TruncMonth("closed_at", tzinfo=timezone.get_current_timezone()))
         .values("m")
-        .annotate(n=Count("id"))
+        .annotate(c=Count("id"))
     )
+    return _monthly(starts, found_rows, closed_rows)
+
+
+def _monthly(starts: list[dt.date], found_rows, closed_rows) -> dict:
+    found: dict[dt.date, int] = {}
+    for row in found_rows:
+        key = _month_key(row["m"])
+        found[key] = found.get(key, 0) + row["c"]
     closed: dict[dt.date, int] = {}
     for row in closed_rows:
         key = _month_key(row["m"])
-        closed[key] = closed.get(key, 0) + row["n"]
+        closed[key] = closed.get(key, 0) + row["c"]
     return {
         "months": [m.strftime("%Y-%m") for m in starts],
         "found": [found.get(m, 0) for m in starts],
@@ -146,18 +159,28 @@ def monthly(qs, today: dt.date | None = None, months: int = 12) -> dict:
     }
 
 
+def _rate_counts(qs) -> dict:
+    return {
+        "total": _n(qs, ~Q(status=HazardStatus.CANCELLED)),
+        "closed": _n(qs, Q(status=HazardStatus.CLOSED)),
+        "closed_on_time": _n(qs, Q(status=HazardStatus.CLOSED, on_time=True)),
+        "major": _n(qs, Q(level=HazardLevel.MAJOR) & ~Q(status=HazardStatus.CANCELLED)),
+        "major_closed": _n(qs, Q(level=HazardLevel.MAJOR, status=HazardStatus.CLOSED)),
+    }
+
+
+def _overdue_q(today: dt.date) -> Q:
+    return Q(status__in=DEADLINE_STATES, deadline__lt=today)
+
+
 def rates(qs, today: dt.date | None = None) -> dict:
     """整改率 = closed out / all not cancelled; 按期整改率 = closed out on time / closed out."""
     today = today or timezone.localdate()
-    row = qs.order_by().aggregate(
-        total=Count("id", filter=~Q(status=HazardStatus.CANCELLED)),
-        closed=Count("id", filter=Q(status=HazardStatus.CLOSED)),
-        closed_on_time=Count("id", filter=Q(status=HazardStatus.CLOSED, on_time=True)),
-        major=Count("id", filter=Q(level=HazardLevel.MAJOR) & ~Q(status=HazardStatus.CANCELLED)),
-        major_closed=Count("id", filter=Q(level=HazardLevel.MAJOR, status=HazardStatus.CLOSED)),
-        overdue=Count("id", filter=Q(status__in=DEADLINE_STATES, deadline__lt=today)),
-    )
+    row = qs.order_by().aggregate(**_rate_counts(qs), overdue=Count("id", filter=_overdue_q(today)))
+    return _with_rates(row)
 
+
+def _with_rates(row: dict) -> dict:
     def pct(a, b):
         return round(100 * a / b, 1) if b else None
 
@@ -171,7 +194,7 @@ def overdue(qs, today: dt.date | None = None, limit: int = OVERDUE_LIST_LIMIT) -
     """The open hazards past their deadline, longest overdue first, with working days overdue."""
     today = today or timezone.localdate()
     rows = (
-        qs.filter(status__in=DEADLINE_STATES, deadline__lt=today)
+        qs.filter(_overdue_q(today))
         .select_related("town", "supervising_unit", "responsible_enterprise")
         .order_by("deadline", "id")[:limit]
     )
@@ -243,7 +266,96 @@ def figure(name: str, qs, today: dt.date | None = None):
 
 
 def all_figures(qs, today: dt.date | None = None) -> dict:
+    """Every chart's figures computed live from ``qs`` (the scoped, filtered hazards)."""
     return {name: figure(name, qs, today) for name in CHARTS}
+
+
+# ---------------------------------------------------------------------------
+# Figures at city scale: from the tallies when they can answer, live otherwise (one place decides)
+# ---------------------------------------------------------------------------
+# The filters a tally can apply (its dimensions); any other filter needs the hazards themselves.
+TALLY_FILTERS = frozenset({"sector", "level", "town"})
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The figures of one user's filtered scope. ``source`` says where they come from: ``"tally"``
+    (``models_figures``, kept exact by triggers) or ``"live"`` (the aggregate over ``hazards``). The
+    overdue count and list are always live: they depend on today's date."""
+
+    source: str
+    hazards: QuerySet
+    counts: QuerySet | None = None
+    found: QuerySet | None = None
+    closed: QuerySet | None = None
+
+    def figure(self, name: str, today: dt.date | None = None):
+        if name not in CHARTS:
+            raise KeyError(name)
+        if self.source == "live" or name == "overdue":
+            return figure(name, self.hazards, today)
+        today = today or timezone.localdate()
+        if name == "monthly":
+            starts = _month_starts(today, 12)
+            since = starts[0]
+            found_rows = self.found.order_by().filter(month__gte=since).values(m=F("month")).annotate(c=Sum("n"))
+            closed_rows = self.closed.order_by().filter(month__gte=since).values(m=F("month")).annotate(c=Sum("n"))
+            return _monthly(starts, found_rows, closed_rows)
+        if name == "rates":
+            row = self.counts.order_by().aggregate(**_rate_counts(self.counts))
+            row["overdue"] = self.hazards.order_by().filter(_overdue_q(today)).count()
+            return _with_rates(row)
+        return CHARTS[name](self.counts)
+
+    def rates(self, today: dt.date | None = None) -> dict:
+        return self.figure("rates", today)
+
+    def all(self, today: dt.date | None = None) -> dict:
+        return {name: self.figure(name, today) for name in CHARTS}
+
+
+def figures_for(user, filters=None) -> Figures:
+    """The figures ``user`` sees with the list filters ``filters`` (a ``QueryDict`` or dict, as the list
+    page takes them). From the tallies when every grant of the user is one they can answer (all, own
+    unit, unit subtree, own town) and the filters are among their dimensions; otherwise live — an
+    enterprise's user, or a filter by campaign, source, date, state or text. Either way exact."""
+    from anjian.hazards.filtersets import HazardFilterSet
+
+    base = hazard_queryset(user)
+    filterset = HazardFilterSet(filters or None, queryset=base)
+    if filterset.is_bound and filterset.is_valid():
+        hazards = filterset.qs
+        active = {k: v for k, v in filterset.form.cleaned_data.items() if v is not None and v != ""}
+    else:
+        hazards, active = base, {}
+    if not set(active) <= TALLY_FILTERS or not _tallies_answer(user):
+        return Figures("live", hazards)
+    from anjian.hazards.models_figures import HazardClosedTally, HazardFoundTally, HazardTally
+
+    def tally(model):
+        return model.objects.restrict(user, "view").filter(**active)
+
+    return Figures(
+        "tally", hazards, counts=tally(HazardTally), found=tally(HazardFoundTally), closed=tally(HazardClosedTally)
+    )
+
+
+def _tallies_answer(user) -> bool:
+    """Whether the tallies open exactly the hazards ``user``'s grants open: they carry the unit and
+    the town, not the enterprise, so a grant by enterprise (or any kind added later) needs the hazards."""
+    from anjian.common.scope import allowed_roles
+    from anjian.orgs.choices import DataScope
+    from anjian.orgs.scope import grant_q, user_grants
+
+    answered = {DataScope.ALL, DataScope.OWN_UNIT, DataScope.UNIT_SUBTREE, DataScope.OWN_TOWN}
+    roles = allowed_roles(Hazard, "view")
+    for grant in user_grants(user):
+        if grant.role not in roles or grant.scope in answered:
+            continue
+        if grant_q(Hazard, grant) is None:  # opens no hazard (an agency's grant): none on the tallies either
+            continue
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------------

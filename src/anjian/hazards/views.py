@@ -545,7 +545,6 @@ def map_context(request):
 @login_required
 def figures_page(request):
     filterset = HazardFilterSet(request.GET or None, queryset=Hazard.objects.none())
-    _fs, qs = _filtered(request)
     query = request.GET.urlencode()
     charts = {
         name: reverse("hazards:figure_data", args=[name]) + (f"?{query}" if query else "") for name in selectors.CHARTS
@@ -558,7 +557,7 @@ def figures_page(request):
             "title": _("隐患治理统计"),
             "filter_fields": _filter_fields(filterset, FIGURE_FILTERS),
             "charts": charts,
-            "rates": selectors.rates(qs),
+            "rates": selectors.figures_for(request.user, request.GET).rates(),
         },
     )
 
@@ -575,7 +574,7 @@ def figure_data(request, chart: str):
         except ValueError:
             limit = selectors.OVERDUE_LIST_LIMIT
         return JsonResponse({"chart": chart, "data": selectors.overdue(qs, limit=limit)})
-    return JsonResponse({"chart": chart, "data": selectors.figure(chart, qs)})
+    return JsonResponse({"chart": chart, "data": selectors.figures_for(request.user, request.GET).figure(chart)})
 
 
 # ---------------------------------------------------------------------------

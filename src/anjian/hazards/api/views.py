@@ -134,9 +134,7 @@ class HazardViewSet(
     )
     @action(detail=False, methods=["get"], url_path="figures", url_name="figures", pagination_class=None)
     def figures(self, request):
-        filterset = HazardFilterSet(request.query_params or None, queryset=selectors.hazard_queryset(request.user))
-        qs = filterset.qs if (filterset.is_bound and filterset.is_valid()) else selectors.hazard_queryset(request.user)
-        return Response(selectors.all_figures(qs))
+        return Response(selectors.figures_for(request.user, request.query_params).all())
 
     @extend_schema(responses=PlanSerializer, summary=gettext_lazy("一案一策整改方案"))
     @action(detail=True, methods=["get"], url_path="plan", url_name="plan")

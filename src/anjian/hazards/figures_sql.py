@@ -1,0 +1,250 @@
+"""The SQL that keeps the hazard tallies (``models_figures``) exact: triggers and the rebuild.
+
+Installed by the hazards migration on SQLite and PostgreSQL, like ``common.audit_sql``. Each
+tally is described once (``TALLIES``: its table, its key columns as expressions over a hazard
+row, the hazards it counts); the triggers and the rebuild are generated from that description,
+so they cannot disagree with each other.
+
+- SQLite (writers are serialised): row triggers. An update subtracts the old row's keys and adds
+  the new row's, only when a key changed.
+- PostgreSQL: statement triggers with transition tables, so a ``bulk_create`` or a
+  ``QuerySet.update`` of 10⁵ rows costs one grouped pass, not 10⁵ trigger calls. Keys are applied
+  in sorted order (concurrent writers lock tally rows in the same order: no deadlock). Two first
+  writers of a new key may both insert it; readers sum, so that stays exact.
+
+The month of close-out is taken in ``settings.TIME_ZONE`` (Asia/Shanghai) as the figures are. On
+SQLite that is a fixed offset computed at install time, which is exact for zones without daylight
+saving time (China's since 1991); ``check_figures`` would show it otherwise.
+"""
+
+# ruff: noqa: S608 - every identifier and expression below is this module's constant; no value comes from outside
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+HAZARDS = "hazards_hazard"
+PREFIX = "hazards_figures"
+COMMON_KEYS = ("supervising_unit_id", "town_id", "sector", "level")
+
+
+@dataclass(frozen=True)
+class Tally:
+    table: str
+    extra_keys: tuple[str, ...]
+    # key column → expression kind ("column" or a named expression of ``_expression``)
+    expressions: dict
+    counts: str  # a condition over the hazard row ``{r}``, "" for every hazard
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return COMMON_KEYS + self.extra_keys
+
+
+TALLIES = (
+    Tally("hazards_hazardtally", ("status", "on_time"), {}, ""),
+    Tally("hazards_hazardfoundtally", ("month",), {"month": "found_month"}, ""),
+    Tally(
+        "hazards_hazardclosedtally",
+        ("month",),
+        {"month": "closed_month"},
+        "{r}.status = 'closed' AND {r}.closed_at IS NOT NULL",
+    ),
+)
+
+
+def _sqlite_offset() -> str:
+    offset = dt.datetime.now(ZoneInfo(settings.TIME_ZONE)).utcoffset() or dt.timedelta(0)
+    return f"{int(offset.total_seconds() // 60):+d} minutes"
+
+
+def _expression(vendor: str, tally: Tally, key: str, r: str) -> str:
+    kind = tally.expressions.get(key, "column")
+    if kind == "column":
+        return f"{r}.{key}"
+    if kind == "found_month":
+        if vendor == "sqlite":
+            return f"date({r}.found_date, 'start of month')"
+        return f"date_trunc('month', {r}.found_date)::date"
+    if kind == "closed_month":
+        if vendor == "sqlite":
+            return f"date({r}.closed_at, '{_sqlite_offset()}', 'start of month')"
+        return f"date_trunc('month', {r}.closed_at AT TIME ZONE '{settings.TIME_ZONE}')::date"
+    raise ValueError(kind)
+
+
+def _exprs(vendor: str, tally: Tally, r: str) -> list[str]:
+    return [_expression(vendor, tally, key, r) for key in tally.keys]
+
+
+def _counts(tally: Tally, r: str) -> str:
+    return tally.counts.format(r=r) if tally.counts else "TRUE"
+
+
+def _vendor(vendor: str) -> str:
+    if vendor not in ("sqlite", "postgresql"):
+        raise NotImplementedError(f"no figure tallies for database vendor {vendor!r}")
+    return vendor
+
+
+# ---------------------------------------------------------------------------
+# Rebuild (both vendors)
+# ---------------------------------------------------------------------------
+def rebuild_statements(vendor: str) -> list[str]:
+    """Recompute every tally from the hazards (run in one transaction, writers locked out)."""
+    _vendor(vendor)
+    out = []
+    if vendor == "postgresql":
+        # Writers wait (readers do not) until the new counts are committed: no change is counted twice.
+        out.append(f"LOCK TABLE {HAZARDS} IN SHARE MODE")
+    for tally in TALLIES:
+        exprs = _exprs(vendor, tally, "h")
+        positions = ", ".join(str(i + 1) for i in range(len(exprs)))
+        out.append(f"DELETE FROM {tally.table}")
+        out.append(
+            f"INSERT INTO {tally.table} ({', '.join(tally.keys)}, n) "
+            f"SELECT {', '.join(exprs)}, count(*) FROM {HAZARDS} h WHERE {_counts(tally, 'h')} GROUP BY {positions}"
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# SQLite: row triggers
+# ---------------------------------------------------------------------------
+def _sqlite_apply(tally: Tally, r: str, delta: int) -> str:
+    exprs = _exprs("sqlite", tally, r)
+    match = " AND ".join(f"{key} IS {expr}" for key, expr in zip(tally.keys, exprs, strict=True))
+    return (
+        f"INSERT INTO {tally.table} ({', '.join(tally.keys)}, n) SELECT {', '.join(exprs)}, 0 "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {tally.table} WHERE {match}); "
+        f"UPDATE {tally.table} SET n = n + ({delta}) WHERE id = (SELECT id FROM {tally.table} WHERE {match} LIMIT 1);"
+    )
+
+
+def _sqlite_triggers() -> list[tuple[str, str]]:
+    triggers = []
+    for i, tally in enumerate(TALLIES):
+        old, new = _counts(tally, "OLD"), _counts(tally, "NEW")
+        same = " AND ".join(
+            f"{a} IS {b}" for a, b in zip(_exprs("sqlite", tally, "OLD"), _exprs("sqlite", tally, "NEW"), strict=True)
+        )
+        unchanged = f"({old}) AND ({new}) AND {same}"
+        triggers += [
+            (f"{PREFIX}_{i}_ins", f"AFTER INSERT ON {HAZARDS} WHEN {new} BEGIN {_sqlite_apply(tally, 'NEW', 1)} END"),
+            (f"{PREFIX}_{i}_del", f"AFTER DELETE ON {HAZARDS} WHEN {old} BEGIN {_sqlite_apply(tally, 'OLD', -1)} END"),
+            (
+                f"{PREFIX}_{i}_upd_old",
+                f"AFTER UPDATE ON {HAZARDS} WHEN ({old}) AND NOT ({unchanged}) "
+                f"BEGIN {_sqlite_apply(tally, 'OLD', -1)} END",
+            ),
+            (
+                f"{PREFIX}_{i}_upd_new",
+                f"AFTER UPDATE ON {HAZARDS} WHEN ({new}) AND NOT ({unchanged}) "
+                f"BEGIN {_sqlite_apply(tally, 'NEW', 1)} END",
+            ),
+        ]
+    return triggers
+
+
+# ---------------------------------------------------------------------------
+# PostgreSQL: statement triggers over transition tables
+# ---------------------------------------------------------------------------
+def _pg_apply(tally: Tally, sources: list[tuple[str, int]]) -> str:
+    """A loop over the grouped deltas of ``sources`` (transition table, sign) applied to ``tally``."""
+    parts = [
+        f"SELECT {', '.join(f'{e} AS {k}' for k, e in zip(tally.keys, _exprs('postgresql', tally, 'h'), strict=True))}, "
+        f"{sign} AS d FROM {table} h WHERE {_counts(tally, 'h')}"
+        for table, sign in sources
+    ]
+    keys = ", ".join(tally.keys)
+    match = " AND ".join(f"{k} IS NOT DISTINCT FROM r.{k}" for k in tally.keys)
+    return f"""
+    FOR r IN SELECT {keys}, sum(d) AS d FROM ({" UNION ALL ".join(parts)}) x
+             GROUP BY {keys} HAVING sum(d) <> 0 ORDER BY {keys} LOOP
+        UPDATE {tally.table} SET n = n + r.d
+         WHERE id = (SELECT id FROM {tally.table} WHERE {match} ORDER BY id LIMIT 1);
+        IF NOT FOUND THEN
+            INSERT INTO {tally.table} ({keys}, n) VALUES ({", ".join(f"r.{k}" for k in tally.keys)}, r.d);
+        END IF;
+    END LOOP;"""
+
+
+PG_EVENTS = {
+    "ins": ("INSERT", "REFERENCING NEW TABLE AS new_rows", [("new_rows", 1)]),
+    "upd": ("UPDATE", "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows", [("old_rows", -1), ("new_rows", 1)]),
+    "del": ("DELETE", "REFERENCING OLD TABLE AS old_rows", [("old_rows", -1)]),
+}
+
+
+def _pg_create() -> list[str]:
+    out = []
+    for suffix, (event, referencing, sources) in PG_EVENTS.items():
+        body = "".join(_pg_apply(tally, sources) for tally in TALLIES)
+        out += [
+            f"""CREATE OR REPLACE FUNCTION {PREFIX}_{suffix}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE r record;
+BEGIN{body}
+    RETURN NULL;
+END $$""",
+            f"DROP TRIGGER IF EXISTS {PREFIX}_{suffix} ON {HAZARDS}",
+            f"""CREATE TRIGGER {PREFIX}_{suffix} AFTER {event} ON {HAZARDS} {referencing}
+                FOR EACH STATEMENT EXECUTE FUNCTION {PREFIX}_{suffix}()""",
+        ]
+    deletes = " ".join(f"DELETE FROM {t.table};" for t in TALLIES)
+    out += [
+        f"""CREATE OR REPLACE FUNCTION {PREFIX}_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN {deletes} RETURN NULL; END $$""",
+        f"DROP TRIGGER IF EXISTS {PREFIX}_truncate ON {HAZARDS}",
+        f"""CREATE TRIGGER {PREFIX}_truncate AFTER TRUNCATE ON {HAZARDS}
+            FOR EACH STATEMENT EXECUTE FUNCTION {PREFIX}_truncate()""",
+    ]
+    return out
+
+
+def _pg_drop() -> list[str]:
+    out = []
+    for suffix in (*PG_EVENTS, "truncate"):
+        out += [
+            f"DROP TRIGGER IF EXISTS {PREFIX}_{suffix} ON {HAZARDS}",
+            f"DROP FUNCTION IF EXISTS {PREFIX}_{suffix}()",
+        ]
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Install / remove
+# ---------------------------------------------------------------------------
+def create_statements(vendor: str) -> list[str]:
+    if _vendor(vendor) == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {name}" for name, _sql in _sqlite_triggers()] + [
+            f"CREATE TRIGGER {name} {sql}" for name, sql in _sqlite_triggers()
+        ]
+    return _pg_create()
+
+
+def drop_statements(vendor: str) -> list[str]:
+    if _vendor(vendor) == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {name}" for name, _sql in _sqlite_triggers()]
+    return _pg_drop()
+
+
+def install(connection) -> None:
+    with connection.cursor() as cursor:
+        for sql in create_statements(connection.vendor):
+            cursor.execute(sql)
+
+
+def remove(connection) -> None:
+    with connection.cursor() as cursor:
+        for sql in drop_statements(connection.vendor):
+            cursor.execute(sql)
+
+
+def rebuild(connection) -> None:
+    with connection.cursor() as cursor:
+        for sql in rebuild_statements(connection.vendor):
+            cursor.execute(sql)
