@@ -6,9 +6,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anjian.common.text import join_list
+from anjian.common.workflow import TransitionForm
 from anjian.hazards.choices import (
     CampaignKind,
     CoordinateSystem,
@@ -263,6 +265,55 @@ class SelfReportForm(forms.Form):
 class PhotoForm(forms.Form):
     stage = forms.ChoiceField(label=_("阶段"), choices=PhotoStage.choices)
     photos = PhotosField(label=_("照片"))
+
+
+# ---------------------------------------------------------------------------
+# The extra input of life-cycle steps (``Hazard.TRANSITIONS`` names them by dotted path)
+# ---------------------------------------------------------------------------
+class AssignForm(TransitionForm):
+    """What 交办 needs: who rectifies, by when."""
+
+    responsible_enterprise = forms.ModelChoiceField(label=_("责任企业"), queryset=None, help_text=_("负责整改的企业"))
+    deadline = forms.DateField(label=_("整改期限"), widget=DATE)
+    responsible_person = forms.CharField(label=_("整改责任人"), max_length=50, required=False)
+    # Left blank, the phone registered with the hazard stays (it is not shown here unmasked).
+    contact_phone = forms.CharField(
+        label=_("责任人电话"),
+        max_length=20,
+        required=False,
+        help_text=_("留空则沿用登记时的电话"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_enterprise"].queryset = enterprises()
+        if self.obj is not None and not self.is_bound:
+            self.initial.update(
+                responsible_enterprise=self.obj.responsible_enterprise_id,
+                deadline=self.obj.deadline,
+                responsible_person=self.obj.responsible_person,
+            )
+
+    def clean_deadline(self):
+        day = self.cleaned_data["deadline"]
+        if day < timezone.localdate():
+            raise ValidationError(gettext("整改期限不能早于今天"), code="deadline_past")
+        return day
+
+    def clean_contact_phone(self):
+        return _clean_phone(self.cleaned_data.get("contact_phone"))
+
+
+class ExtensionForm(TransitionForm):
+    new_deadline = forms.DateField(label=_("申请延期至"), widget=DATE)
+
+    def clean_new_deadline(self):
+        day = self.cleaned_data["new_deadline"]
+        if self.obj is not None and self.obj.deadline and day <= self.obj.deadline:
+            raise ValidationError(
+                gettext("应晚于现在的整改期限 %(d)s") % {"d": self.obj.deadline.isoformat()}, code="not_later"
+            )
+        return day
 
 
 # ---------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Each row is validated by the registration form (``HazardImportForm``) and the model's rules, as a
 hazard typed on the “登记隐患” page is; the rows are then written in bulk by
-``services.hazard_bulk_create`` (numbers from the numbering service, audit events in bulk). Any
+``services.hazard_register`` — the registration service of the page and the API, for the whole
+file at once (numbers from the numbering service, audit events in bulk). Any
 bad row and nothing is saved; the failed rows come back as a sheet with the reasons.
 """
 
@@ -107,9 +108,13 @@ class HazardImport(ImportSpec):
     ]
 
     def write(self, rows, ctx, result) -> None:
-        payload = [(row_no, self.service_data(form)) for row_no, form in rows]
-        hazards, errors = services.hazard_bulk_create(actor=ctx.actor, rows=payload)
-        for row_no, error in sorted(errors.items()):
-            result.add_validation_error(row_no, error, self, ctx)
+        row_numbers = [row_no for row_no, _form in rows]
+        hazards, errors = services.hazard_register(
+            actor=ctx.actor,
+            rows=[self.service_data(form) for _row_no, form in rows],
+            note=_("Excel 导入时按所填条款判定"),
+        )
+        for index, error in sorted(errors.items()):
+            result.add_validation_error(row_numbers[index], error, self, ctx)
         result.saved += len(hazards)
         result.created_ids.extend(h.pk for h in hazards)

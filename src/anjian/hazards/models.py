@@ -9,6 +9,8 @@ criteria version stored in ``CriteriaVersion``; the hazard keeps the version and
 
 from __future__ import annotations
 
+from numbers import Number
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -20,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from anjian.common.models import AnjianModel, Attachment, TransitionRecord
 from anjian.common.scope import ScopeFields
 from anjian.common.text import join_list
-from anjian.hazards import transitions as hazard_transitions
+from anjian.common.workflow import Transition
 from anjian.hazards.choices import (
     OPEN_STATES,
     CampaignKind,
@@ -35,6 +37,9 @@ from anjian.hazards.choices import (
     SubmissionVerdict,
 )
 from anjian.orgs.choices import GOVERNMENT_KINDS, OrgUnitKind
+
+SERVICES = "anjian.hazards.services"
+FORMS = "anjian.hazards.forms"
 
 # Every record that belongs to a hazard is seen by whoever sees the hazard.
 HAZARD_SCOPE = ScopeFields(
@@ -272,7 +277,102 @@ class Hazard(AnjianModel):
 
     scope_fields = ScopeFields(unit=("supervising_unit",), enterprise=("responsible_enterprise",), town=("town",))
 
-    TRANSITIONS = hazard_transitions.TRANSITIONS
+    # The life cycle as data (ARCHITECTURE §4), run by ``anjian.common.workflow.transition``:
+    #
+    # reported ──assign──▶ assigned ──start──▶ rectifying ──submit──▶ submitted ──verify──▶ verified ──close_out──▶ closed
+    #                                           ▲   │  ▲                  │
+    #                                           │   │  └──────reject──────┘
+    #                        approve/deny_extension  request_extension
+    #                                           │   ▼
+    #                                       extension_requested
+    # any open state ──cancel (with a reason)──▶ cancelled
+    #
+    # Each action is allowed to exactly one role (``permissions.ACTIONS``): the supervising unit's
+    # staff assign, verify and reject; the responsible enterprise starts, asks for more time and
+    # submits evidence; the unit head decides extensions, closes out (销号) and cancels. The hooks
+    # (the side effects, in ``services``) and the forms are named by dotted path, so this module
+    # imports neither.
+    TRANSITIONS = {
+        "assign": Transition(
+            [HazardStatus.REPORTED],
+            HazardStatus.ASSIGNED,
+            label=_("交办"),
+            form=f"{FORMS}.AssignForm",
+            hook=f"{SERVICES}.on_assign",
+        ),
+        "start": Transition(
+            [HazardStatus.ASSIGNED], HazardStatus.RECTIFYING, label=_("开始整改"), hook=f"{SERVICES}.on_start"
+        ),
+        "request_extension": Transition(
+            [HazardStatus.RECTIFYING],
+            HazardStatus.EXTENSION_REQUESTED,
+            label=_("申请延期"),
+            needs_reason=True,
+            form=f"{FORMS}.ExtensionForm",
+            hook=f"{SERVICES}.on_request_extension",
+            style="outline-warning",
+        ),
+        "approve_extension": Transition(
+            [HazardStatus.EXTENSION_REQUESTED],
+            HazardStatus.RECTIFYING,
+            label=_("批准延期"),
+            hook=f"{SERVICES}.on_approve_extension",
+            style="success",
+        ),
+        "deny_extension": Transition(
+            [HazardStatus.EXTENSION_REQUESTED],
+            HazardStatus.RECTIFYING,
+            label=_("不批准延期"),
+            needs_reason=True,
+            hook=f"{SERVICES}.on_deny_extension",
+            style="outline-danger",
+        ),
+        "submit": Transition(
+            [HazardStatus.RECTIFYING],
+            HazardStatus.SUBMITTED,
+            label=_("提交整改"),
+            hook=f"{SERVICES}.on_submit",
+            confirm=_("确认提交已上传的整改前后照片，申请验收？"),
+        ),
+        "verify": Transition(
+            [HazardStatus.SUBMITTED],
+            HazardStatus.VERIFIED,
+            label=_("验收通过"),
+            hook=f"{SERVICES}.on_verify",
+            style="success",
+        ),
+        "reject": Transition(
+            [HazardStatus.SUBMITTED],
+            HazardStatus.RECTIFYING,
+            label=_("退回整改"),
+            needs_reason=True,
+            hook=f"{SERVICES}.on_reject",
+            style="outline-danger",
+        ),
+        "close_out": Transition(
+            [HazardStatus.VERIFIED],
+            HazardStatus.CLOSED,
+            label=_("销号"),
+            hook=f"{SERVICES}.on_close_out",
+            style="dark",
+            confirm=_("确认销号？销号后隐患不再列入待办。"),
+        ),
+        "cancel": Transition(
+            [
+                HazardStatus.REPORTED,
+                HazardStatus.ASSIGNED,
+                HazardStatus.RECTIFYING,
+                HazardStatus.EXTENSION_REQUESTED,
+                HazardStatus.SUBMITTED,
+                HazardStatus.VERIFIED,
+            ],
+            HazardStatus.CANCELLED,
+            label=_("撤销"),
+            needs_reason=True,
+            hook=f"{SERVICES}.on_cancel",
+            style="outline-secondary",
+        ),
+    }
     STATUS_COLORS = {
         HazardStatus.REPORTED: "secondary",
         HazardStatus.ASSIGNED: "info",
@@ -361,6 +461,12 @@ class Hazard(AnjianModel):
             errors["lng" if self.lng is None else "lat"] = ValidationError(
                 _("经度和纬度须同时填写或同时留空"), code="coordinates_pair"
             )
+        # The range constraints stated as field errors: registration validates a batch without
+        # one query per check constraint and row (``anjian.common.validation.clean_many``).
+        if isinstance(self.lat, Number) and not -90 <= self.lat <= 90:
+            errors["lat"] = ValidationError(_("纬度应在 -90 到 90 之间"), code="lat_range")
+        if isinstance(self.lng, Number) and not -180 <= self.lng <= 180:
+            errors["lng"] = ValidationError(_("经度应在 -180 到 180 之间"), code="lng_range")
         if self.town_id and self.town.level != "town":
             errors["town"] = ValidationError(_("所在街镇须为街镇级行政区划"), code="town_level")
         if self.supervising_unit_id and (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.conf import settings
@@ -21,11 +21,13 @@ from django.utils.translation import gettext as _
 
 from anjian.common import numbering
 from anjian.common.attachments import attachment_add
-from anjian.common.exceptions import DomainError
+from anjian.common.exceptions import DomainError, OutOfScope, TransitionNotAllowed
 from anjian.common.geo import gcj02_to_wgs84
-from anjian.common.scope import allowed_roles, can, has_role
+from anjian.common.notifications import notify
+from anjian.common.scope import allowed_roles, can, has_role, restrict
 from anjian.common.services import apply_fields, ensure_in_scope, lock_for_update, save_validated, service
-from anjian.common.text import join_clauses
+from anjian.common.text import join_clauses, join_list
+from anjian.common.validation import chunks, clean_many, unique_errors
 from anjian.hazards import criteria as criteria_store
 from anjian.hazards import rules
 from anjian.hazards.choices import (
@@ -36,6 +38,7 @@ from anjian.hazards.choices import (
     HazardStatus,
     PhotoStage,
     Standard,
+    SubmissionVerdict,
 )
 from anjian.hazards.models import (
     Campaign,
@@ -46,11 +49,13 @@ from anjian.hazards.models import (
     PlanMilestone,
     PublicReport,
     RectificationPlan,
+    RectificationSubmission,
     ReportRoute,
 )
 from anjian.orgs.choices import GOVERNMENT_KINDS, OrgUnitKind, Role
 from anjian.orgs.models import OrgUnit
 from anjian.orgs.scope import own_enterprise, units_q
+from anjian.orgs.selectors import unit_heads, users_with_role
 
 NUMBERING_KIND = "hazard"
 numbering.register_numbering(NUMBERING_KIND, "YH-{year}-{seq:06d}", label="隐患编号")
@@ -116,15 +121,6 @@ MEASURE_FIELDS = (
     "document_no",
 )
 PUBLIC_REPORT_LIMIT_PER_HOUR = 5
-BULK_FK_FIELDS = [
-    "campaign",
-    "subject",
-    "town",
-    "supervising_unit",
-    "responsible_enterprise",
-    "reported_by",
-    "criteria_version",
-]
 
 
 # ---------------------------------------------------------------------------
@@ -177,48 +173,170 @@ def _new_hazard(data: dict, *, actor) -> Hazard:
     return hazard
 
 
-def _add_photos(*, actor, hazard: Hazard, photos: Iterable, stage: str) -> list[HazardPhoto]:
-    out = []
-    for upload in photos or ():
-        attachment = attachment_add(
-            actor=actor, target=hazard, uploaded_file=upload, description=PhotoStage(stage).label
-        )
-        if attachment.kind != "image":
-            raise ValidationError(
-                {"photos": ValidationError(_("“%(n)s”不是照片") % {"n": upload.name}, code="not_photo")}
+# ---------------------------------------------------------------------------
+# Registration (登记): one core for the page, the API, the Excel import, self-reports and public reports
+# ---------------------------------------------------------------------------
+def _merge_error(errors: dict[int, ValidationError], index: int, exc: ValidationError) -> None:
+    """Add ``exc`` to the errors of row ``index`` (a row reports every problem at once)."""
+    if index in errors:
+        errors[index] = ValidationError(exc.update_error_dict(errors[index].update_error_dict({})))
+    else:
+        errors[index] = exc
+
+
+def _determine_at_registration(entries, errors) -> dict[int, tuple]:
+    """Each row's ``major_clauses`` judged under the newest active criteria version of its standard
+    (read once per standard for the batch), as ``hazard_determine`` judges one hazard."""
+    versions: dict[str, object] = {}
+    found: dict[int, tuple] = {}
+    for index, (hazard, clauses) in enumerate(entries):
+        if hazard is None or not clauses:
+            continue
+        try:
+            standard, inputs = parse_clauses(clauses, hazard.sector)
+            if standard not in versions:
+                versions[standard] = criteria_store.version_row(standard)
+            row = versions[standard]
+            result = evaluate(standard, row.data, inputs)
+        except rules.CriteriaError as exc:
+            _merge_error(errors, index, ValidationError({"major_clauses": ValidationError(str(exc), code="criteria")}))
+            continue
+        _apply_determination(hazard, row, result)
+        found[index] = (row, inputs, result)
+    return found
+
+
+def _check_units(entries, errors, units: set[int]) -> None:
+    for index, (hazard, _clauses) in enumerate(entries):
+        if hazard is not None and hazard.supervising_unit_id and hazard.supervising_unit_id not in units:
+            _merge_error(
+                errors,
+                index,
+                ValidationError(
+                    {"supervising_unit": ValidationError(_("该监管单位不在您可登记的范围内"), code="out_of_scope")}
+                ),
             )
-        out.append(HazardPhoto.objects.create(hazard=hazard, attachment=attachment, stage=stage))
-    return out
 
 
-def _allocate(hazard: Hazard) -> None:
-    issued = numbering.allocate_number(NUMBERING_KIND, year=hazard.found_date.year)
-    hazard.number = issued.number
-    hazard._issued_number = issued
+def _number(hazards: list[Hazard]) -> list[tuple[int, list[tuple[int, str, Hazard]]]]:
+    """Real numbers from the numbering service, in row order per year of discovery (one locked step a year)."""
+    by_year: dict[int, list[Hazard]] = {}
+    for hazard in hazards:
+        by_year.setdefault(hazard.found_date.year, []).append(hazard)
+    issued = []
+    for year, group in sorted(by_year.items()):
+        numbers = numbering.allocate_numbers(NUMBERING_KIND, len(group), year=year)
+        for hazard, (_seq, number) in zip(group, numbers, strict=True):
+            hazard.number = number
+        issued.append((year, [(seq, number, h) for (seq, number), h in zip(numbers, group, strict=True)]))
+    clash = unique_errors(hazards, fields=["number"])
+    if clash:  # the counter is behind numbers already stored: a configuration fault, not a row's
+        raise next(iter(clash.values()))
+    return issued
 
 
-def _link(hazard: Hazard) -> None:
-    issued = getattr(hazard, "_issued_number", None)
-    if issued is not None:
-        numbering.link_number(issued, hazard)
+def _ensure_all_in_scope(actor, hazards: list[Hazard], action: str) -> None:
+    """After the write, in the transaction: every row is within the actor's ``action`` scope
+    (one query per ``CHUNK`` rows, not one per row)."""
+    pks = [h.pk for h in hazards]
+    visible = 0
+    for part in chunks(pks):
+        visible += restrict(Hazard.objects.all(), actor, action).filter(pk__in=part).count()
+    if visible != len(pks):
+        raise OutOfScope()
 
 
-# ---------------------------------------------------------------------------
-# Hazards
-# ---------------------------------------------------------------------------
+def _register(
+    *, actor, entries: list[tuple[Hazard | None, str]], errors: dict, scope_action: str | None, photos, note
+) -> tuple[list[Hazard], dict[int, ValidationError]]:
+    """Validate, number, write and check a batch of unsaved hazards (``entries``: (hazard, clauses)).
+
+    Every row is validated in full — the model's rules, its foreign keys' existence and kinds
+    (one query per related model for the batch), the unique number — and judged when it names
+    clauses; any error and nothing is written (errors by index). Then numbers from the numbering
+    service, one ``bulk_create`` (audit events in bulk), the register of numbers and the
+    determinations in bulk, and the scope check of the written rows.
+    """
+    determinations = _determine_at_registration(entries, errors)
+    present = [(index, hazard) for index, (hazard, _c) in enumerate(entries) if hazard is not None]
+    cleaned = clean_many([h for _i, h in present], exclude=("number", "reported_by", "criteria_version"))
+    for position, exc in cleaned.items():
+        _merge_error(errors, present[position][0], exc)
+    if errors:
+        return [], dict(sorted(errors.items()))
+    built = [hazard for _i, hazard in present]
+    issued = _number(built)
+    hazards = Hazard.objects.bulk_create(built, batch_size=1000)
+    for year, rows in issued:
+        numbering.register_numbers(NUMBERING_KIND, year, rows)
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    if determinations:
+        HazardDetermination.objects.bulk_create(
+            [
+                _determination(hazards[index], row, inputs, result, note=note, actor=by)
+                for index, (row, inputs, result) in determinations.items()
+            ],
+            batch_size=1000,
+        )
+    if actor is not None and scope_action is not None:
+        _ensure_all_in_scope(actor, hazards, scope_action)
+    for hazard, files in zip(hazards, photos or (), strict=False):
+        if files:
+            _attach_photos(actor=actor, hazard=hazard, files=files, stage=PhotoStage.FOUND)
+    return hazards, {}
+
+
+def _register_one(*, actor, hazard: Hazard, scope_action: str | None, photos: Iterable = ()) -> Hazard:
+    hazards, errors = _register(
+        actor=actor, entries=[(hazard, "")], errors={}, scope_action=scope_action, photos=[photos], note=""
+    )
+    if errors:
+        raise errors[0]
+    return hazards[0]
+
+
 @service
-def hazard_create(*, actor, data: dict, photos: Iterable = ()) -> Hazard:
-    """Register a hazard (登记) as a unit's staff, head or officer: it starts as 待交办 (reported)."""
+def hazard_register(
+    *, actor, rows: Sequence[dict], photos: Sequence[Iterable] | None = None, note: str = ""
+) -> tuple[list[Hazard], dict[int, ValidationError]]:
+    """Register hazards (登记) as a unit's staff, head or officer: one typed on the page or sent to
+    the API, or every row of an Excel file. They start as 待交办 (reported).
+
+    ``rows``: the typed facts (``HAZARD_FIELDS``, ``crs``, and ``major_clauses`` — clause ids that
+    run the major-hazard determination under the newest criteria version, recorded with ``note``).
+    ``photos``: per row, the photos taken when it was found. All or nothing: returns the saved
+    hazards in row order and no errors, or no hazards and the errors by row index (the caller
+    rolls back nothing: nothing was written). The queries do not grow with the number of rows.
+    """
     if actor is not None and not has_role(actor, *_roles("add")):
         raise PermissionDenied(_("您的角色无权登记隐患"))
-    hazard = _new_hazard(data, actor=actor)
-    _allocate(hazard)
-    save_validated(hazard, bump_version=False)
-    _link(hazard)
+    note = note or _("登记时按所填条款判定")
+    errors: dict[int, ValidationError] = {}
+    entries: list[tuple[Hazard | None, str]] = []
+    for index, data in enumerate(rows):
+        data = dict(data)
+        clauses = (data.pop("major_clauses", "") or "").strip()
+        try:
+            entries.append((_new_hazard(data, actor=actor), clauses))
+        except ValidationError as exc:
+            errors[index] = exc
+            entries.append((None, ""))
     if actor is not None:
-        ensure_in_scope(actor, hazard, "add")
-    _add_photos(actor=actor, hazard=hazard, photos=photos, stage=PhotoStage.FOUND)
-    return hazard
+        _check_units(entries, errors, set(units_for(actor, "add").values_list("pk", flat=True)))
+    return _register(actor=actor, entries=entries, errors=errors, scope_action="add", photos=photos, note=note)
+
+
+def hazard_create(*, actor, data: dict, photos: Iterable = ()) -> Hazard:
+    """Register one hazard (the page, the API, the demo): ``hazard_register`` with one row, whose
+    errors are raised — a supervising unit outside the actor's scope as ``OutOfScope``."""
+    hazards, errors = hazard_register(actor=actor, rows=[data], photos=[photos])
+    if errors:
+        error = errors[0]
+        codes = {e.code for field_errors in getattr(error, "error_dict", {}).values() for e in field_errors}
+        if codes == {"out_of_scope"}:
+            raise OutOfScope()
+        raise error
+    return hazards[0]
 
 
 def _roles(action: str) -> frozenset[str]:
@@ -238,13 +356,7 @@ def hazard_self_report(*, actor, data: dict, photos: Iterable = ()) -> Hazard:
     hazard.responsible_enterprise = enterprise
     hazard.subject = hazard.subject or enterprise
     hazard.supervising_unit = intake_unit(hazard.sector)
-    _allocate(hazard)
-    save_validated(hazard, bump_version=False)
-    _link(hazard)
-    if actor is not None:
-        ensure_in_scope(actor, hazard, "view")
-    _add_photos(actor=actor, hazard=hazard, photos=photos, stage=PhotoStage.FOUND)
-    return hazard
+    return _register_one(actor=actor, hazard=hazard, scope_action="view", photos=photos)
 
 
 @service
@@ -271,10 +383,28 @@ def hazard_update(*, actor, hazard: Hazard, data: dict, version: int | None = No
     return hazard
 
 
+# ---------------------------------------------------------------------------
+# Photos
+# ---------------------------------------------------------------------------
+def _attach_photos(*, actor, hazard: Hazard, files: Iterable, stage: str) -> list[HazardPhoto]:
+    out = []
+    for upload in files:
+        attachment = attachment_add(
+            actor=actor, target=hazard, uploaded_file=upload, description=PhotoStage(stage).label
+        )
+        if attachment.kind != "image":
+            raise ValidationError(
+                {"photos": ValidationError(_("“%(n)s”不是照片") % {"n": upload.name}, code="not_photo")}
+            )
+        out.append(HazardPhoto(hazard=hazard, attachment=attachment, stage=stage))
+    return HazardPhoto.objects.bulk_create(out)
+
+
 @service
-def hazard_photo_add(*, actor, hazard: Hazard, uploaded_file, stage: str) -> HazardPhoto:
-    """Add one photo at a stage: 发现时 by the supervising unit; 整改前/整改后 by the responsible
-    enterprise (or the unit) while the hazard is being rectified. ``submit`` hands them in."""
+def hazard_photos_add(*, actor, hazard: Hazard, files: Iterable, stage: str) -> list[HazardPhoto]:
+    """Add the photos of one upload at a stage, all or none: 发现时 by the supervising unit;
+    整改前/整改后 by the responsible enterprise (or the unit) while the hazard is being rectified.
+    ``submit`` hands them in."""
     if stage not in PhotoStage.values:
         raise ValidationError({"stage": ValidationError(_("照片阶段不正确"), code="stage")})
     if hazard.status not in OPEN_STATES:
@@ -289,7 +419,191 @@ def hazard_photo_add(*, actor, hazard: Hazard, uploaded_file, stage: str) -> Haz
         raise DomainError(_("整改照片在交办后、提交整改前上传"), code="photo_stage_state")
     if stage == PhotoStage.AFTER and hazard.status == HazardStatus.ASSIGNED:
         raise DomainError(_("请先“开始整改”，再上传整改后照片"), code="photo_after_before_start")
-    return _add_photos(actor=actor, hazard=hazard, photos=[uploaded_file], stage=stage)[0]
+    return _attach_photos(actor=actor, hazard=hazard, files=files, stage=stage)
+
+
+def hazard_photo_add(*, actor, hazard: Hazard, uploaded_file, stage: str) -> HazardPhoto:
+    """One photo (the API's upload, the demo): ``hazard_photos_add`` with one file."""
+    return hazard_photos_add(actor=actor, hazard=hazard, files=[uploaded_file], stage=stage)[0]
+
+
+# ---------------------------------------------------------------------------
+# The life cycle's side effects: the hooks ``Hazard.TRANSITIONS`` names by dotted path. Each runs
+# on the locked row inside the transition's transaction; what it refuses raises
+# ``TransitionNotAllowed`` (a page message, HTTP 409) and nothing is written.
+# ---------------------------------------------------------------------------
+def _people(unit, *roles):
+    return list(users_with_role(unit, *roles)) if unit is not None else []
+
+
+def _tell(people, title: str, hazard, level: str = "info") -> None:
+    if people:
+        notify(people, title=title[:200], url=hazard.get_absolute_url(), level=level, obj=hazard)
+
+
+def on_assign(hazard, *, actor, reason, responsible_enterprise=None, deadline=None, **extra):
+    if responsible_enterprise is None or deadline is None:
+        raise TransitionNotAllowed(_("交办须指定责任企业和整改期限"), code="assign_incomplete")
+    if isinstance(deadline, str):
+        deadline = dt.date.fromisoformat(deadline)
+    hazard.responsible_enterprise = responsible_enterprise
+    hazard.deadline = deadline
+    hazard.original_deadline = hazard.original_deadline or deadline
+    for name in ("responsible_person", "contact_phone"):
+        if extra.get(name):
+            setattr(hazard, name, extra[name])
+    hazard.assigned_at = timezone.now()
+    _tell(
+        _people(responsible_enterprise, Role.ENTERPRISE_USER),
+        _("隐患 %(n)s 已交办贵单位整改，期限 %(d)s") % {"n": hazard.number, "d": deadline.isoformat()},
+        hazard,
+        "warning",
+    )
+
+
+def on_start(hazard, *, actor, reason, **extra):
+    if not hazard.is_major:
+        return
+    plan = RectificationPlan.objects.filter(hazard=hazard).first()
+    if plan is None:
+        raise TransitionNotAllowed(
+            _("重大隐患须先制定“一案一策”整改方案（整改措施、责任人、资金、期限、临时管控措施），才能开始整改"),
+            code="plan_required",
+        )
+    missing = plan.missing_fields()
+    if missing:
+        raise TransitionNotAllowed(
+            _("“一案一策”整改方案尚缺：%(m)s。补全后才能开始整改") % {"m": join_list(missing)},
+            code="plan_incomplete",
+        )
+
+
+def on_request_extension(hazard, *, actor, reason, new_deadline=None, **extra):
+    if new_deadline is None:
+        raise TransitionNotAllowed(_("申请延期须填写延期至的日期"), code="extension_date_required")
+    if isinstance(new_deadline, str):
+        new_deadline = dt.date.fromisoformat(new_deadline)
+    if hazard.deadline and new_deadline <= hazard.deadline:
+        raise TransitionNotAllowed(
+            _("延期日期应晚于现在的整改期限 %(d)s") % {"d": hazard.deadline.isoformat()}, code="extension_not_later"
+        )
+    hazard.requested_deadline = new_deadline
+    _tell(
+        list(unit_heads(hazard.supervising_unit)),
+        _("隐患 %(n)s 申请延期至 %(d)s，请审批") % {"n": hazard.number, "d": new_deadline.isoformat()},
+        hazard,
+    )
+
+
+def on_approve_extension(hazard, *, actor, reason, **extra):
+    if not hazard.requested_deadline:
+        raise TransitionNotAllowed(_("没有待审批的延期申请"), code="no_extension_request")
+    hazard.deadline = hazard.requested_deadline
+    hazard.requested_deadline = None
+    _tell(
+        _people(hazard.responsible_enterprise, Role.ENTERPRISE_USER),
+        _("隐患 %(n)s 的延期申请已批准，新期限 %(d)s") % {"n": hazard.number, "d": hazard.deadline.isoformat()},
+        hazard,
+        "success",
+    )
+
+
+def on_deny_extension(hazard, *, actor, reason, **extra):
+    hazard.requested_deadline = None
+    _tell(
+        _people(hazard.responsible_enterprise, Role.ENTERPRISE_USER),
+        _("隐患 %(n)s 的延期申请未获批准：%(r)s") % {"n": hazard.number, "r": reason},
+        hazard,
+        "danger",
+    )
+
+
+def on_submit(hazard, *, actor, reason, **extra):
+    """Evidence: the photos uploaded since the last submission, with at least one after the work
+    and at least one before it (or the photos taken when the hazard was found)."""
+    pending = list(
+        HazardPhoto.objects.filter(
+            hazard=hazard, submission__isnull=True, stage__in=[PhotoStage.BEFORE, PhotoStage.AFTER]
+        )
+    )
+    after = [p for p in pending if p.stage == PhotoStage.AFTER]
+    if not after:
+        raise TransitionNotAllowed(_("提交整改须先上传至少一张“整改后”照片"), code="after_photo_required")
+    has_before = (
+        any(p.stage in (PhotoStage.BEFORE, PhotoStage.FOUND) for p in pending)
+        or HazardPhoto.objects.filter(hazard=hazard, stage__in=[PhotoStage.BEFORE, PhotoStage.FOUND]).exists()
+    )
+    if not has_before:
+        raise TransitionNotAllowed(_("提交整改须有“整改前”照片（或发现时的照片）"), code="before_photo_required")
+    rounds = RectificationSubmission.objects.filter(hazard=hazard).count()
+    submission = RectificationSubmission.objects.create(
+        hazard=hazard,
+        round=rounds + 1,
+        note=reason,
+        submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    for photo in pending:
+        photo.submission = submission
+        photo.save(update_fields=["submission", "updated_at"])
+    hazard.submitted_at = timezone.now()
+    _tell(
+        _people(hazard.supervising_unit, Role.UNIT_STAFF),
+        _("隐患 %(n)s 已提交整改材料（第 %(r)s 次），请验收") % {"n": hazard.number, "r": submission.round},
+        hazard,
+    )
+
+
+def _pending_submission(hazard):
+    submission = (
+        RectificationSubmission.objects.filter(hazard=hazard, verdict=SubmissionVerdict.PENDING)
+        .order_by("-round")
+        .first()
+    )
+    if submission is None:
+        raise TransitionNotAllowed(_("没有待验收的整改提交"), code="no_submission")
+    return submission
+
+
+def _decide(submission, verdict: str, *, actor, reason: str) -> None:
+    submission.verdict = verdict
+    submission.verdict_reason = reason
+    submission.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    submission.decided_at = timezone.now()
+    submission.save()
+
+
+def on_verify(hazard, *, actor, reason, **extra):
+    submission = _pending_submission(hazard)
+    _decide(submission, SubmissionVerdict.ACCEPTED, actor=actor, reason=reason)
+    hazard.verified_at = timezone.now()
+    hazard.rectified_on = timezone.localtime(submission.created_at).date()
+    # On time: the work was handed in by the deadline in force (an approved extension counts).
+    hazard.on_time = bool(hazard.deadline and hazard.rectified_on <= hazard.deadline)
+    _tell(
+        list(unit_heads(hazard.supervising_unit)),
+        _("隐患 %(n)s 已验收通过，请销号") % {"n": hazard.number},
+        hazard,
+        "success",
+    )
+
+
+def on_reject(hazard, *, actor, reason, **extra):
+    submission = _pending_submission(hazard)
+    _decide(submission, SubmissionVerdict.REJECTED, actor=actor, reason=reason)
+    _tell(
+        _people(hazard.responsible_enterprise, Role.ENTERPRISE_USER),
+        _("隐患 %(n)s 的整改材料被退回：%(r)s") % {"n": hazard.number, "r": reason},
+        hazard,
+        "danger",
+    )
+
+
+def on_close_out(hazard, *, actor, reason, **extra):
+    hazard.closed_at = timezone.now()
+
+
+def on_cancel(hazard, *, actor, reason, **extra):
+    hazard.requested_deadline = None
 
 
 # ---------------------------------------------------------------------------
@@ -327,10 +641,7 @@ def public_report_create(
     hazard = _new_hazard({k: v for k, v in data.items() if k in allowed}, actor=None)
     hazard.source = HazardSource.PUBLIC_REPORT
     hazard.supervising_unit = intake_unit(hazard.sector)
-    _allocate(hazard)
-    save_validated(hazard, bump_version=False)
-    _link(hazard)
-    _add_photos(actor=None, hazard=hazard, photos=photos, stage=PhotoStage.FOUND)
+    hazard = _register_one(actor=None, hazard=hazard, scope_action=None, photos=photos)
     contact = contact or {}
     report = PublicReport(
         hazard=hazard,
@@ -340,9 +651,6 @@ def public_report_create(
         ip_hash=fingerprint,
     )
     save_validated(report, bump_version=False)
-    from anjian.common.notifications import notify
-    from anjian.orgs.selectors import users_with_role
-
     notify(
         users_with_role(hazard.supervising_unit, Role.UNIT_STAFF, Role.UNIT_HEAD),
         title=_("收到群众举报隐患 %(n)s：%(t)s") % {"n": hazard.number, "t": hazard.title[:60]},
@@ -380,6 +688,19 @@ def _apply_determination(hazard: Hazard, row, result: dict) -> None:
     hazard.determined_at = timezone.now()
 
 
+def _determination(hazard: Hazard, row, inputs: dict, result: dict, *, note: str, actor) -> HazardDetermination:
+    return HazardDetermination(
+        hazard=hazard,
+        criteria=row,
+        inputs=inputs,
+        major=result["major"],
+        basis=result["basis"],
+        result=result,
+        note=note,
+        determined_by=actor,
+    )
+
+
 @service
 def hazard_determine(
     *, actor, hazard: Hazard, standard: str, inputs: dict, note: str = "", edition: str | None = None, version=None
@@ -396,16 +717,8 @@ def hazard_determine(
         result = evaluate(standard, row.data, inputs)
     except rules.CriteriaError as exc:
         raise ValidationError({"inputs": ValidationError(str(exc), code="criteria")}) from None
-    determination = HazardDetermination(
-        hazard=hazard,
-        criteria=row,
-        inputs=inputs,
-        major=result["major"],
-        basis=result["basis"],
-        result=result,
-        note=note,
-        determined_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    determination = _determination(hazard, row, inputs, result, note=note, actor=by)
     save_validated(determination, bump_version=False)
     _apply_determination(hazard, row, result)
     save_validated(hazard)
@@ -552,89 +865,3 @@ def report_route_save(*, actor, sector: str, unit: OrgUnit) -> ReportRoute:
     route.unit = unit
     save_validated(route, bump_version=route.pk is not None)
     return route
-
-
-# ---------------------------------------------------------------------------
-# Bulk registration (the Excel import): the same validation as hazard_create, written in bulk
-# ---------------------------------------------------------------------------
-@service
-def hazard_bulk_create(*, actor, rows: list[tuple[int, dict]]) -> tuple[list[Hazard], dict[int, ValidationError]]:
-    """Register many hazards at once (all or nothing: the caller rolls back on any error).
-
-    Each row is validated as ``hazard_create`` validates one (the model's rules, the actor's
-    scope via the supervising unit); numbers come from the numbering service in row order; the
-    rows and their audit events are written in bulk. A row's ``major_clauses`` runs the
-    major-hazard determination under the newest criteria version. Returns (hazards, errors by row).
-    """
-    if actor is not None and not has_role(actor, *_roles("add")):
-        raise PermissionDenied(_("您的角色无权登记隐患"))
-    allowed_units = set(units_for(actor, "add").values_list("pk", flat=True)) if actor is not None else None
-    errors: dict[int, ValidationError] = {}
-    built: list[tuple[int, Hazard, tuple | None]] = []
-    criteria_rows: dict[str, object] = {}
-    for row_no, data in rows:
-        data = dict(data)
-        clauses = (data.pop("major_clauses", "") or "").strip()
-        try:
-            hazard = _new_hazard(data, actor=actor)
-            if allowed_units is not None and hazard.supervising_unit_id not in allowed_units:
-                raise ValidationError(
-                    {"supervising_unit": ValidationError(_("该监管单位不在您可登记的范围内"), code="scope")}
-                )
-            determination = None
-            if clauses:
-                standard, inputs = parse_clauses(clauses, hazard.sector)
-                if standard not in criteria_rows:
-                    criteria_rows[standard] = criteria_store.version_row(standard)
-                row = criteria_rows[standard]
-                try:
-                    result = evaluate(standard, row.data, inputs)
-                except rules.CriteriaError as exc:
-                    raise ValidationError({"major_clauses": ValidationError(str(exc), code="criteria")}) from None
-                _apply_determination(hazard, row, result)
-                determination = (row, inputs, result)
-            hazard.number = "YH-PENDING"  # replaced below; validation must not fail on the blank
-            # Foreign keys arrive as records the import just read (its per-file cache), so their
-            # existence checks (one query each) are skipped; clean() still checks their kinds, and
-            # the database's constraints are enforced by the insert itself.
-            hazard.full_clean(exclude=BULK_FK_FIELDS, validate_unique=False, validate_constraints=False)
-        except ValidationError as exc:
-            errors[row_no] = exc
-            continue
-        except rules.CriteriaError as exc:
-            errors[row_no] = ValidationError({"major_clauses": ValidationError(str(exc), code="criteria")})
-            continue
-        built.append((row_no, hazard, determination))
-    if errors:
-        return [], errors
-    # Numbers in row order, per year of discovery, one locked step per year.
-    seqs: dict[int, int] = {}
-    by_year: dict[int, list[Hazard]] = {}
-    for _row_no, hazard, _determination in built:
-        by_year.setdefault(hazard.found_date.year, []).append(hazard)
-    for year, group in sorted(by_year.items()):
-        for hazard, (seq, number) in zip(
-            group, numbering.allocate_numbers(NUMBERING_KIND, len(group), year=year), strict=True
-        ):
-            hazard.number = number
-            seqs[id(hazard)] = seq
-    hazards = Hazard.objects.bulk_create([h for _r, h, _d in built], batch_size=1000)
-    for year, group in sorted(by_year.items()):
-        numbering.register_numbers(NUMBERING_KIND, year, [(seqs[id(h)], h.number, h) for h in group])
-    determinations = [
-        HazardDetermination(
-            hazard=hazard,
-            criteria=det[0],
-            inputs=det[1],
-            major=det[2]["major"],
-            basis=det[2]["basis"],
-            result=det[2],
-            note=_("Excel 导入时按所填条款判定"),
-            determined_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-        for (_row_no, hazard, det) in built
-        if det is not None
-    ]
-    if determinations:
-        HazardDetermination.objects.bulk_create(determinations, batch_size=1000)
-    return hazards, {}

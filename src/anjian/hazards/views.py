@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -281,13 +280,10 @@ def hazard_photo_upload(request, pk: int):
                 messages.error(request, labelled(label, error))
         return redirect(hazard.get_absolute_url() + "#photos")
     try:
-        # All the photos of one upload, or none of them.
-        with transaction.atomic():
-            for upload in form.cleaned_data["photos"]:
-                services.hazard_photo_add(
-                    actor=request.user, hazard=hazard, uploaded_file=upload, stage=form.cleaned_data["stage"]
-                )
-        count = len(form.cleaned_data["photos"])
+        photos = services.hazard_photos_add(
+            actor=request.user, hazard=hazard, files=form.cleaned_data["photos"], stage=form.cleaned_data["stage"]
+        )
+        count = len(photos)
     except ValidationError as exc:
         _messages_from(request, exc, _("照片未上传："))
     except (DomainError, PermissionDenied) as exc:

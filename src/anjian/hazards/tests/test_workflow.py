@@ -259,7 +259,7 @@ class LifeCycleRuleTests(AnjianTestCase):
         self.assertEqual((hazard.status, hazard.deadline, hazard.requested_deadline), (S.RECTIFYING, deadline, None))
 
     def test_an_extension_must_be_later_than_the_deadline(self):
-        from anjian.hazards.transitions import ExtensionForm
+        from anjian.hazards.forms import ExtensionForm
 
         hazard = drive(new_hazard(self.a), S.RECTIFYING)
         form = ExtensionForm({"new_deadline": hazard.deadline.isoformat()}, obj=hazard, user=self.a.ent_user)
