@@ -1,7 +1,15 @@
 """A server-side CAPTCHA for the public report form: an image of a few characters drawn with
 Pillow, no external service (the intranet has none). The answer is kept in the visitor's
 session encrypted (Fernet, key derived from SECRET_KEY — so it stays secret even with
-cookie-based sessions), with an expiry; it works once, and a few wrong tries discard it."""
+cookie-based sessions), with an expiry; it works once, and a few wrong tries discard it.
+
+Kept rather than django-simple-captcha (0.7.0 read for issue 12), which also runs offline on Pillow
+with a bundled font and passes the CSP: it would add an app, a ``CaptchaStore`` table with its
+migration, and a database insert for every anonymous image request (plus a delete of expired rows on
+every check) on the one page the public can hammer; its settings module reads Django settings at
+import time (STYLE.md forbids it); its default challenge draws all 26 letters, look-alikes included,
+with ``random.choice`` rather than ``secrets``; and its hidden-key field would change the form. This module stores nothing server-side, limits
+wrong tries per challenge, and is tested through the same four functions the view calls."""
 
 from __future__ import annotations
 
