@@ -4,7 +4,11 @@ Each suite is its own script (see benchmarks/README.md) that makes throwaway dat
 steps in child processes and prints JSON; this only runs them one after another (never in
 parallel: the machine has two cores) and merges their output. Progress goes to stderr.
 
-    python benchmarks/all.py --sqlite --postgres postgres://postgres@127.0.0.1:5432/anjian [--quick]
+    python benchmarks/all.py --sqlite --postgres postgres://postgres@127.0.0.1:5432/anjian [--scale city] [--quick]
+
+``--scale`` picks the sizes: ``district`` (the default; the whole run fits in about 15 minutes on a
+2-core machine) or ``city`` (the sizes issue 8's goals name, e.g. a 10⁶-event audit chain).
+``--quick`` is a smoke run, smaller still; its figures are not comparable.
 """
 
 from __future__ import annotations
@@ -19,12 +23,26 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
+# Per suite and scale, the size arguments (a suite without an entry runs its own defaults).
+SCALES = {
+    "audit": {
+        "quick": ["--events", "20000", "--append-events", "1000", "--growth", "10000", "--probe-events", "500"],
+        "district": ["--events", "100000", "--append-events", "5000", "--growth", "10000,100000"],
+        "city": ["--events", "1000000", "--append-events", "5000", "--growth", "10000,100000,1000000"],
+    },
+}
+
+
+def sizes(suite: str, args) -> list[str]:
+    return SCALES.get(suite, {}).get("quick" if args.quick else args.scale, [])
+
+
 def suites(args) -> list[tuple[str, list[str]]]:
     pg = ["--postgres", args.postgres] if args.postgres else []
     sqlite = ["--sqlite"] if args.sqlite else []
     quick = args.quick
     return [
-        ("audit", ["run.py", *sqlite, *pg, *(["--events", "100000", "--append-events", "1000"] if quick else [])]),
+        ("audit", ["run.py", *sqlite, *pg, *sizes("audit", args)]),
         ("plans", ["bench_plans.py", *sqlite, *pg, *(["--plans", "10", "--tasks", "500"] if quick else [])]),
         # The hazard list and import benchmarks are PostgreSQL-scale measurements by design.
         ("hazards", ["bench_hazards.py", *pg, *(["--hazards", "100000", "--import-rows", "10000"] if quick else [])]),
@@ -35,11 +53,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--postgres", metavar="URL")
+    parser.add_argument(
+        "--scale",
+        choices=["district", "city"],
+        default="district",
+        help="benchmark sizes: district (default, about 15 minutes) or city (the sizes issue 8's goals name)",
+    )
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run (figures not comparable)")
     parser.add_argument("--only", choices=["audit", "plans", "hazards"], action="append", help="run only these suites")
     parser.add_argument("--output", metavar="FILE", help="also write the JSON document to FILE")
     args = parser.parse_args(argv)
-    result: dict = {"started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "suites": {}}
+    result: dict = {
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "scale": "quick" if args.quick else args.scale,
+        "suites": {},
+    }
     status = 0
     for name, command in suites(args):
         if args.only and name not in args.only:
@@ -60,6 +88,13 @@ def main(argv: list[str] | None = None) -> int:
         result["suites"][name]["suite_wall_seconds"] = round(time.monotonic() - started, 1)
         status = status or proc.returncode
     result["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    # Each mechanism's figure, its reference figure and the ratio, on stderr (stdout is the JSON document).
+    rows = [row for suite in result["suites"].values() if isinstance(suite, dict) for row in suite.get("summary", [])]
+    if rows:
+        from run import format_summary
+
+        print(f"== summary ({result['scale']} scale): ours, reference, ratio ==", file=sys.stderr)
+        print(format_summary(rows), file=sys.stderr, flush=True)
     text = json.dumps(result, ensure_ascii=False, indent=2)
     print(text)
     if args.output:

@@ -13,7 +13,9 @@ Steps (the first argument):
               transaction and ``executemany`` batches) into ``bench_plain_event``.
 ``generate``  (``--migrate`` first, if asked) append events in large batches until the chain head
               reaches ``--to``.
-``verify``    time ``audit.verify()`` over the whole chain; report ru_maxrss before and after.
+``verify``    time ``audit.verify()`` over the whole chain (parallel worker processes for long
+              chains); report ru_maxrss before and after, and the workers' peak.
+``append-probe``  on the chain as it is, N appends one per transaction and N in batches (growth).
 ``read-raw``  stream the same rows in seq order through the database driver (no Django, no hashing).
 ``read-orm``  stream them through ``values_list(...).iterator()`` (Django's field converters, no hashing).
 
@@ -482,10 +484,12 @@ def step_verify(args) -> dict:
 
     connection.ensure_connection()
     rss_before = maxrss_kib()
-    log("audit.verify() …")
+    workers = audit._worker_count(None)
+    log(f"audit.verify() ({workers} worker processes for chains of {audit.PARALLEL_MIN_EVENTS:,}+ events) …")
     with Timer() as t:
         result = audit.verify()
     rss_after = maxrss_kib()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     log(f"  {result.checked:,} events in {t.seconds:.1f}s ({result.checked / t.seconds:,.0f} events/s), ok={result.ok}")
     return figure(
         result.checked,
@@ -495,10 +499,41 @@ def step_verify(args) -> dict:
         message=result.message,
         head_seq=result.head_seq,
         chunk=5000,
+        workers=workers if result.checked >= audit.PARALLEL_MIN_EVENTS else 1,
+        workers_cpu_seconds=round(children.ru_utime + children.ru_stime, 3),
+        workers_maxrss_kib=children.ru_maxrss or None,
         maxrss_before_kib=rss_before,
         maxrss_kib=rss_after,
         maxrss_growth_kib=rss_after - rss_before,
     )
+
+
+def step_append_probe(args) -> dict:
+    """On the chain as it is: N appends one per transaction, then N in batches (how append cost grows with the chain)."""
+    setup_django()
+    from django.db import transaction
+
+    from anjian.common import audit
+
+    start = audit.head()[0]
+    n, batch = args.events, args.batch
+    with bench_context():
+        entries = make_entries(start, n)
+        with Timer() as single:
+            for entry in entries:
+                with transaction.atomic():
+                    audit.append([entry])
+        entries = make_entries(start + n, n)
+        with Timer() as batched:
+            for s in range(0, n, batch):
+                audit.append(entries[s : s + batch])
+    return {
+        "events": n,
+        "chain_events_before": start,
+        "per_transaction_us_per_event": round(single.seconds / n * 1e6, 1),
+        "batched_us_per_event": round(batched.seconds / n * 1e6, 2),
+        "batch_size": batch,
+    }
 
 
 def step_read_raw(args) -> dict:
@@ -562,6 +597,7 @@ def step_read_orm(args) -> dict:
 
 STEPS = {
     "append": step_append,
+    "append-probe": step_append_probe,
     "generate": step_generate,
     "verify": step_verify,
     "read-raw": step_read_raw,

@@ -120,6 +120,83 @@ def ratio(a: dict, b: dict) -> float | None:
     return round(a["seconds"] / b["seconds"], 2) if b.get("seconds") else None
 
 
+GOALS = {  # issue 8: the chain's cost over the reference, measured in the same run
+    ("audit append, one event per transaction", "postgresql"): "≤ 1.5×",
+    ("audit append, one event per transaction", "sqlite"): "≤ 2×",
+    ("audit append, batched", "sqlite"): "≤ 1.5×",
+    ("verify_audit", "postgresql"): "≤ 10 s at 10⁶ events",
+    ("verify_audit", "sqlite"): "≤ 10 s at 10⁶ events",
+}
+
+
+def summary(label: str, result: dict) -> list[dict]:
+    """One row per mechanism: our figure, the reference figure, the ratio (and the goal, if issue 8 names one)."""
+    append, verify = result["append"], result["verify"]
+    rows = []
+
+    def row(mechanism, ours, reference, unit, ratio_value, reference_name):
+        rows.append(
+            {
+                "mechanism": mechanism,
+                "database": label,
+                "figure": ours,
+                "reference": reference,
+                "unit": unit,
+                "reference_is": reference_name,
+                "ratio": ratio_value,
+                "goal": GOALS.get((mechanism, label)),
+            }
+        )
+
+    def us(fig):
+        return round(fig["seconds"] / fig["events"] * 1e6, 1)
+
+    row(
+        "audit append, one event per transaction",
+        us(append["chain_per_transaction"]),
+        us(append["bare_per_transaction"]),
+        "µs/event",
+        append["ratios"]["per_transaction"]["chain_over_bare_seconds"],
+        "bare INSERT of the same row, one transaction each",
+    )
+    row(
+        "audit append, batched",
+        us(append["chain_batched"]),
+        us(append["bare_batched"]),
+        "µs/event",
+        append["ratios"]["batched"]["chain_over_bare_seconds"],
+        f"bare executemany of the same rows, {append['batch_size']} per transaction",
+    )
+    row(
+        "verify_audit",
+        round(verify["verify"]["seconds"], 2),
+        round(verify["raw_read"]["seconds"], 2),
+        f"s for {verify['verify']['events']:,} events",
+        verify["ratios"]["verify_over_raw_read_seconds"],
+        "raw read of the same rows in seq order, nothing computed",
+    )
+    return rows
+
+
+def format_summary(rows: list[dict]) -> str:
+    """The summary rows as a plain-text table (for stderr; stdout carries only JSON)."""
+    head = ("mechanism", "database", "ours", "reference", "unit", "ratio", "goal")
+    table = [head] + [
+        (
+            r["mechanism"],
+            r["database"],
+            str(r["figure"]),
+            str(r["reference"]),
+            r["unit"],
+            f"{r['ratio']}×" if r["ratio"] is not None else "—",
+            r.get("goal") or "—",
+        )
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(head))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in table)
+
+
 def run_suite(label: str, make_database, args) -> dict:
     """Both benchmarks on one database kind; ``make_database(tag)`` is a context manager yielding (url, workdir)."""
     result: dict = {"status": "ok", "started_at": now()}
@@ -133,20 +210,42 @@ def run_suite(label: str, make_database, args) -> dict:
     result["server"] = append.pop("server")
     result["append"] = append
 
-    small = max(args.events // 10, 1)
-    log(f"== {label}: verification of {args.events:,} events ==")
+    sizes = sorted({*args.growth, args.events})
+    log(f"== {label}: verification of {args.events:,} events (growth at {', '.join(f'{n:,}' for n in sizes)}) ==")
+    gen = args.generate_batch
+    generated, gen_seconds, gen_cpu, migrate_seconds, last_gen = 0, 0.0, 0.0, None, {}
+    growth = []
+    verify_small = None
     with make_database("verify") as (url, workdir):
         env = child_env(url, label, workdir)
-        gen = args.generate_batch
-        gen_small = run_step(env, "generate", "--migrate", "--to", str(small), "--batch", str(gen))
-        verify_small = run_step(env, "verify")
-        gen_rest = run_step(env, "generate", "--to", str(args.events), "--batch", str(gen))
-        raw_read = run_step(env, "read-raw")
-        orm_read = run_step(env, "read-orm")
-        verify = run_step(env, "verify")
+        for n, size in enumerate(sizes):
+            step = run_step(env, "generate", *(["--migrate"] if n == 0 else []), "--to", str(size), "--batch", str(gen))
+            generated += step["events"]
+            gen_seconds += step["seconds"]
+            gen_cpu += step["client_cpu_seconds"]
+            migrate_seconds = migrate_seconds if n else step["migrate_seconds"]
+            last_gen = step
+            if size == args.events:
+                raw_read = run_step(env, "read-raw")
+                orm_read = run_step(env, "read-orm")
+            verified = run_step(env, "verify")
+            verify_small = verify_small or verified
+            probe = run_step(env, "append-probe", "--events", str(args.probe_events), "--batch", str(args.batch))
+            growth.append(
+                {
+                    "chain_events": verified["events"],
+                    "verify_seconds": verified["seconds"],
+                    "verify_us_per_event": round(verified["seconds"] / verified["events"] * 1e6, 2),
+                    "verify_workers": verified.get("workers"),
+                    "append_per_transaction_us_per_event": probe["per_transaction_us_per_event"],
+                    "append_batched_us_per_event": probe["batched_us_per_event"],
+                    "probe_events": probe["events"],
+                }
+            )
+            if size == args.events:
+                verify = verified
+            log(f"  growth at {verified['events']:,}: {growth[-1]}")
 
-    generated = gen_small["events"] + gen_rest["events"]
-    gen_seconds = gen_small["seconds"] + gen_rest["seconds"]
     result["verify"] = {
         "events": args.events,
         "generate": {
@@ -154,11 +253,11 @@ def run_suite(label: str, make_database, args) -> dict:
             "batch_size": args.generate_batch,
             "seconds": round(gen_seconds, 3),
             "events_per_s": round(generated / gen_seconds, 1) if gen_seconds else None,
-            "client_cpu_seconds": round(gen_small["client_cpu_seconds"] + gen_rest["client_cpu_seconds"], 3),
-            "migrate_seconds": gen_small["migrate_seconds"],
-            "database_bytes": gen_rest.get("database_bytes", gen_small.get("database_bytes")),
-            "audit_table_bytes_incl_indexes": gen_rest.get("audit_table_bytes_incl_indexes"),
-            "bytes_per_event": gen_rest.get("bytes_per_event", gen_small.get("bytes_per_event")),
+            "client_cpu_seconds": round(gen_cpu, 3),
+            "migrate_seconds": migrate_seconds,
+            "database_bytes": last_gen.get("database_bytes"),
+            "audit_table_bytes_incl_indexes": last_gen.get("audit_table_bytes_incl_indexes"),
+            "bytes_per_event": last_gen.get("bytes_per_event"),
         },
         "verify": verify,
         "raw_read": raw_read,
@@ -176,9 +275,11 @@ def run_suite(label: str, make_database, args) -> dict:
             "verify_events": verify["events"],
             "verify_maxrss_kib": verify["maxrss_kib"],
             "verify_growth_kib": verify["maxrss_growth_kib"],
+            "workers_maxrss_kib": verify.get("workers_maxrss_kib"),
         },
-        "verify_small": verify_small,
+        "growth": growth,
     }
+    result["summary"] = summary(label, result)
     result["finished_at"] = now()
     result["wall_seconds"] = round(time.perf_counter() - t0, 1)
     return result
@@ -367,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sqlite", action="store_true", help="benchmark SQLite (a temporary file)")
     parser.add_argument("--postgres", metavar="URL", help="benchmark PostgreSQL on this server (a fresh database)")
     parser.add_argument(
-        "--events", type=int, default=1_000_000, help="chain length for the verification benchmark (default 1000000)"
+        "--events", type=int, default=100_000, help="chain length for the verification benchmark (default 100000)"
     )
     parser.add_argument(
         "--append-events", type=int, default=5000, help="events per variant of the append benchmark (default 5000)"
@@ -376,8 +477,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--generate-batch", type=int, default=10_000, help="audit.append batch size when generating the chain (10000)"
     )
+    parser.add_argument(
+        "--growth",
+        default="10000,100000",
+        help="chain sizes at which verify and an append probe are also timed (comma-separated; default 10000,100000)",
+    )
+    parser.add_argument("--probe-events", type=int, default=1000, help="events per append probe at each size (1000)")
     parser.add_argument("--output", metavar="FILE", help="also write the JSON document to FILE")
     args = parser.parse_args(argv)
+    args.growth = [int(n) for n in args.growth.split(",") if n.strip() and int(n) <= args.events]
     if not args.sqlite and not args.postgres:
         parser.error("name at least one database: --sqlite and/or --postgres URL")
     for name in ("events", "append_events", "batch", "generate_batch"):
@@ -419,12 +527,17 @@ def main(argv: list[str] | None = None) -> int:
             "batch_size": args.batch,
             "verify_events": args.events,
             "generate_batch_size": args.generate_batch,
+            "growth_sizes": sorted({*args.growth, args.events}),
+            "probe_events": args.probe_events,
             "audit_hash": os.environ.get("ANJIAN_AUDIT_HASH", "sha256"),
             "ci": ci,
         },
         "databases": databases,
+        "summary": [row for r in databases.values() for row in r.get("summary", [])],
     }
     text = json.dumps(doc, indent=2, ensure_ascii=False)
+    if doc["summary"]:
+        log("summary (ours vs the reference, same run):\n" + format_summary(doc["summary"]))
     print(text, flush=True)
     if args.output:
         Path(args.output).write_text(text + "\n", encoding="utf-8")

@@ -47,6 +47,7 @@ COLUMNS = (
     "hash",
 )
 TABLE = "common_auditevent"
+ALGORITHMS = frozenset({"sha256", "sm3"})
 
 _SORT = orjson.OPT_SORT_KEYS if orjson is not None else 0
 
