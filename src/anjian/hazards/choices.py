@@ -3,19 +3,22 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anjian.common.choices import StatusChoices, Style
 
-class HazardStatus(models.TextChoices):
+
+class HazardStatus(StatusChoices):
     """The life cycle of a hazard (SPEC §2.3): reported → assigned → rectifying → submitted →
-    verified → closed out (销号), with rejection, extension and cancellation."""
+    verified → closed out (销号), with rejection, extension and cancellation. Each with its badge
+    colour and the hex the map and the charts use."""
 
-    REPORTED = "reported", _("待交办")
-    ASSIGNED = "assigned", _("已交办")
-    RECTIFYING = "rectifying", _("整改中")
-    EXTENSION_REQUESTED = "extension_requested", _("申请延期")
-    SUBMITTED = "submitted", _("待验收")
-    VERIFIED = "verified", _("已验收")
-    CLOSED = "closed", _("已销号")
-    CANCELLED = "cancelled", _("已撤销")
+    REPORTED = "reported", Style("secondary", hex="#6c757d"), _("待交办")
+    ASSIGNED = "assigned", Style("info", hex="#0dcaf0"), _("已交办")
+    RECTIFYING = "rectifying", Style("warning", hex="#fd7e14"), _("整改中")
+    EXTENSION_REQUESTED = "extension_requested", Style("warning", hex="#ffc107"), _("申请延期")
+    SUBMITTED = "submitted", Style("primary", hex="#0d6efd"), _("待验收")
+    VERIFIED = "verified", Style("success", hex="#20c997"), _("已验收")
+    CLOSED = "closed", Style("dark", hex="#198754"), _("已销号")
+    CANCELLED = "cancelled", Style("light", hex="#adb5bd"), _("已撤销")
 
 
 # States in which a hazard still has to be dealt with.
@@ -29,17 +32,8 @@ OPEN_STATES = (
 )
 # States in which the deadline runs against the responsible enterprise (the escalation ladder's "open").
 DEADLINE_STATES = (HazardStatus.ASSIGNED, HazardStatus.RECTIFYING, HazardStatus.EXTENSION_REQUESTED)
-# States the map and the figures colour (hex, the same on the map and in the charts).
-STATUS_HEX = {
-    HazardStatus.REPORTED: "#6c757d",
-    HazardStatus.ASSIGNED: "#0dcaf0",
-    HazardStatus.RECTIFYING: "#fd7e14",
-    HazardStatus.EXTENSION_REQUESTED: "#ffc107",
-    HazardStatus.SUBMITTED: "#0d6efd",
-    HazardStatus.VERIFIED: "#20c997",
-    HazardStatus.CLOSED: "#198754",
-    HazardStatus.CANCELLED: "#adb5bd",
-}
+# The map's and the figures' colours (the same hex on the map and in the charts).
+STATUS_HEX = HazardStatus.hexes()
 
 
 class Sector(models.TextChoices):

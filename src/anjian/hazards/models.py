@@ -373,16 +373,6 @@ class Hazard(AnjianModel):
             style="outline-secondary",
         ),
     }
-    STATUS_COLORS = {
-        HazardStatus.REPORTED: "secondary",
-        HazardStatus.ASSIGNED: "info",
-        HazardStatus.RECTIFYING: "warning",
-        HazardStatus.EXTENSION_REQUESTED: "warning",
-        HazardStatus.SUBMITTED: "primary",
-        HazardStatus.VERIFIED: "success",
-        HazardStatus.CLOSED: "dark",
-        HazardStatus.CANCELLED: "light",
-    }
 
     class Meta:
         ordering = ["-found_date", "-id"]

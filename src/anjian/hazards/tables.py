@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from anjian.common.templatetags.anjian import status_badge
 from anjian.hazards.models import Campaign, Hazard, Measure
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
@@ -31,8 +32,7 @@ class HazardTable(tables.Table):
         return value
 
     def render_status(self, value, record):
-        color = Hazard.STATUS_COLORS.get(record.status, "secondary")
-        return format_html('<span class="badge text-bg-{}" data-status="{}">{}</span>', color, record.status, value)
+        return status_badge(record)
 
     def render_deadline(self, value, record):
         if value is None:

@@ -3,52 +3,34 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anjian.common.choices import StatusChoices, Style
 
-class TaskStatus(models.TextChoices):
+
+class TaskStatus(StatusChoices):
     """The stored workflow state of a task. What a page shows is the *derived* status (below)."""
 
-    ACTIVE = "active", _("进行中")
-    DONE = "done", _("已完成")
-    CANCELLED = "cancelled", _("已撤销")
+    ACTIVE = "active", Style("primary"), _("进行中")
+    DONE = "done", Style("success"), _("已完成")
+    CANCELLED = "cancelled", Style("light"), _("已撤销")
 
 
-class DerivedStatus(models.TextChoices):
-    """How a task stands on a given day, derived from its deadlines in working days (rules.derived_status)."""
+class DerivedStatus(StatusChoices):
+    """How a task stands on a given day, derived from its deadlines in working days (rules.derived_status):
+    the badge colour (and the board's cell class, static/plans/plans.css), the chart colour (ECharts)
+    and a symbol, so the board reads without colour vision too."""
 
-    NOT_STARTED = "not_started", _("未启动")
-    ON_TRACK = "on_track", _("正常推进")
-    AT_RISK = "at_risk", _("临期预警")
-    OVERDUE = "overdue", _("逾期")
-    DONE = "done", _("已完成")
-    CANCELLED = "cancelled", _("已撤销")
+    NOT_STARTED = "not_started", Style("secondary", hex="#adb5bd", symbol="○"), _("未启动")
+    ON_TRACK = "on_track", Style("primary", hex="#0d6efd", symbol="▶"), _("正常推进")
+    AT_RISK = "at_risk", Style("warning", hex="#e0a800", symbol="!"), _("临期预警")
+    OVERDUE = "overdue", Style("danger", hex="#dc3545", symbol="✕"), _("逾期")
+    DONE = "done", Style("success", hex="#198754", symbol="✓"), _("已完成")
+    CANCELLED = "cancelled", Style("light", hex="#adb5bd", symbol="—"), _("已撤销")
 
 
-# Bootstrap colours of the badges, and the board's cell classes (static/plans/plans.css).
-DERIVED_COLORS = {
-    DerivedStatus.NOT_STARTED: "secondary",
-    DerivedStatus.ON_TRACK: "primary",
-    DerivedStatus.AT_RISK: "warning",
-    DerivedStatus.OVERDUE: "danger",
-    DerivedStatus.DONE: "success",
-    DerivedStatus.CANCELLED: "light",
-}
-# A symbol beside the colour, so the board reads without colour vision too.
-DERIVED_SYMBOLS = {
-    DerivedStatus.NOT_STARTED: "○",
-    DerivedStatus.ON_TRACK: "▶",
-    DerivedStatus.AT_RISK: "!",
-    DerivedStatus.OVERDUE: "✕",
-    DerivedStatus.DONE: "✓",
-    DerivedStatus.CANCELLED: "—",
-}
-# Chart colours (ECharts), the same hues as the badges.
-DERIVED_CHART_COLORS = {
-    DerivedStatus.DONE: "#198754",
-    DerivedStatus.ON_TRACK: "#0d6efd",
-    DerivedStatus.AT_RISK: "#e0a800",
-    DerivedStatus.OVERDUE: "#dc3545",
-    DerivedStatus.NOT_STARTED: "#adb5bd",
-}
+DERIVED_COLORS = DerivedStatus.colors()
+DERIVED_SYMBOLS = DerivedStatus.symbols()
+DERIVED_CHART_COLORS = DerivedStatus.hexes()
+
 # The statuses of live work, in the order the board and the charts list them.
 BOARD_STATUSES = (
     DerivedStatus.OVERDUE,
@@ -77,23 +59,23 @@ class MilestoneKind(models.TextChoices):
     PERIOD = "period", _("周期节点")
 
 
-class ProgressStatus(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    SUBMITTED = "submitted", _("待审核")
-    APPROVED = "approved", _("已通过")
-    RETURNED = "returned", _("已退回")
+class ProgressStatus(StatusChoices):
+    DRAFT = "draft", Style("secondary"), _("草稿")
+    SUBMITTED = "submitted", Style("info"), _("待审核")
+    APPROVED = "approved", Style("success"), _("已通过")
+    RETURNED = "returned", Style("danger"), _("已退回")
 
 
-class SupervisionStatus(models.TextChoices):
-    ISSUED = "issued", _("待反馈")
-    REPLIED = "replied", _("已反馈")
-    CLOSED = "closed", _("已办结")
+class SupervisionStatus(StatusChoices):
+    ISSUED = "issued", Style("danger"), _("待反馈")
+    REPLIED = "replied", Style("info"), _("已反馈")
+    CLOSED = "closed", Style("success"), _("已办结")
 
 
-class LetterStatus(models.TextChoices):
-    ISSUED = "issued", _("待签订")
-    SIGNED = "signed", _("已签订")
-    REVOKED = "revoked", _("已作废")
+class LetterStatus(StatusChoices):
+    ISSUED = "issued", Style("warning"), _("待签订")
+    SIGNED = "signed", Style("success"), _("已签订")
+    REVOKED = "revoked", Style("secondary"), _("已作废")
 
 
 class MeetingKind(models.TextChoices):
@@ -102,12 +84,12 @@ class MeetingKind(models.TextChoices):
     PROGRESS = "progress", _("推进会")
 
 
-class SummonsStatus(models.TextChoices):
-    PROPOSED = "proposed", _("拟约谈")
-    HELD = "held", _("已约谈")
-    DISMISSED = "dismissed", _("不约谈")
+class SummonsStatus(StatusChoices):
+    PROPOSED = "proposed", Style("warning"), _("拟约谈")
+    HELD = "held", Style("dark"), _("已约谈")
+    DISMISSED = "dismissed", Style("secondary"), _("不约谈")
 
 
-class BulletinStatus(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    PUBLISHED = "published", _("已印发")
+class BulletinStatus(StatusChoices):
+    DRAFT = "draft", Style("secondary"), _("草稿")
+    PUBLISHED = "published", Style("success"), _("已印发")

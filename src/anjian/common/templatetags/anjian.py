@@ -8,6 +8,7 @@ from django.utils.translation import gettext, pgettext
 from anjian.common import text as punctuation
 from anjian.common.audit import actor_label as audit_actor_label
 from anjian.common.audit import canonical_json
+from anjian.common.choices import status_color
 
 register = template.Library()
 
@@ -154,9 +155,8 @@ def escalations(obj):
 
 @register.filter
 def status_badge(obj):
-    """``obj``'s status as a coloured badge (colours from the model's ``STATUS_COLORS``)."""
-    colors = getattr(type(obj), "STATUS_COLORS", {}) or {}
-    color = colors.get(obj.status, "secondary")
+    """``obj``'s status as a coloured badge (the colour its ``StatusChoices`` declares)."""
+    color = status_color(obj)
     return format_html(
         '<span class="badge text-bg-{}" data-status="{}">{}</span>', color, obj.status, obj.get_status_display()
     )

@@ -63,7 +63,6 @@ class ResponsibilityLetter(AnjianModel):
             style="outline-danger",
         ),
     }
-    STATUS_COLORS = {LetterStatus.ISSUED: "warning", LetterStatus.SIGNED: "success", LetterStatus.REVOKED: "secondary"}
 
     class Meta:
         ordering = ["plan", "level", "issuer_unit", "signee_unit"]

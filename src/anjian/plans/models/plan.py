@@ -232,7 +232,6 @@ class Task(AnjianModel):
             style="outline-secondary",
         ),
     }
-    STATUS_COLORS = {TaskStatus.ACTIVE: "primary", TaskStatus.DONE: "success", TaskStatus.CANCELLED: "light"}
 
     class Meta:
         ordering = ["plan", "position", "id"]
@@ -371,12 +370,6 @@ class ProgressReport(AnjianModel):
             needs_reason=True,
             style="outline-danger",
         ),
-    }
-    STATUS_COLORS = {
-        ProgressStatus.DRAFT: "secondary",
-        ProgressStatus.SUBMITTED: "info",
-        ProgressStatus.APPROVED: "success",
-        ProgressStatus.RETURNED: "danger",
     }
 
     class Meta:

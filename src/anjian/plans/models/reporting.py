@@ -51,7 +51,6 @@ class Bulletin(AnjianModel):
             confirm=_("印发后数据冻结并编号，确认印发？"),
         ),
     }
-    STATUS_COLORS = {BulletinStatus.DRAFT: "secondary", BulletinStatus.PUBLISHED: "success"}
 
     class Meta:
         ordering = ["-year", "-month", "-id"]

@@ -65,11 +65,6 @@ class SupervisionNotice(AnjianModel):
             style="outline-danger",
         ),
     }
-    STATUS_COLORS = {
-        SupervisionStatus.ISSUED: "danger",
-        SupervisionStatus.REPLIED: "info",
-        SupervisionStatus.CLOSED: "success",
-    }
 
     class Meta:
         ordering = ["-issued_on", "-id"]
@@ -181,11 +176,6 @@ class Summons(AnjianModel):
             party="anjian.plans.services.meetings.summons_organiser",
             style="outline-secondary",
         ),
-    }
-    STATUS_COLORS = {
-        SummonsStatus.PROPOSED: "warning",
-        SummonsStatus.HELD: "dark",
-        SummonsStatus.DISMISSED: "secondary",
     }
 
     class Meta:

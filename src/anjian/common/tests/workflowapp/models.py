@@ -4,17 +4,18 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from anjian.common.choices import StatusChoices, Style
 from anjian.common.models import AnjianModel, TransitionRecord
 from anjian.common.scope import ScopeFields
 from anjian.common.workflow import Transition, TransitionForm
 
 
-class TicketStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "已提交"
-    APPROVED = "approved", "已通过"
-    REJECTED = "rejected", "已退回"
-    CLOSED = "closed", "已办结"
+class TicketStatus(StatusChoices):
+    DRAFT = "draft", Style("secondary"), "草稿"
+    SUBMITTED = "submitted", Style("info"), "已提交"
+    APPROVED = "approved", Style("success"), "已通过"
+    REJECTED = "rejected", Style("danger"), "已退回"
+    CLOSED = "closed", Style("dark"), "已办结"
 
 
 class ExtendForm(TransitionForm):
@@ -84,13 +85,6 @@ class Ticket(AnjianModel):
         "reopen": Transition(
             [TicketStatus.CLOSED], TicketStatus.SUBMITTED, permission="reopen", needs_reason=True, label="重新打开"
         ),
-    }
-    STATUS_COLORS = {
-        TicketStatus.DRAFT: "secondary",
-        TicketStatus.SUBMITTED: "info",
-        TicketStatus.APPROVED: "success",
-        TicketStatus.REJECTED: "danger",
-        TicketStatus.CLOSED: "dark",
     }
 
     class Meta:
