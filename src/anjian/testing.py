@@ -8,12 +8,14 @@ different enterprises, an agency user, and the three separated admins.
 
 from __future__ import annotations
 
+import io
 from types import SimpleNamespace
 
 from django.db import connection
 from django.test import Client, TestCase, TransactionTestCase
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from openpyxl import Workbook
 
 from anjian.common import audit_sql
 from anjian.orgs.choices import DataScope, OrgUnitKind, Role
@@ -22,6 +24,18 @@ from anjian.orgs.rules import uscc_check_char
 from anjian.places.models import Division
 
 PASSWORD = "Test#Pass2026"  # noqa: S105 - the canned actors' test password
+
+
+def sheet_bytes(headers, rows) -> bytes:
+    """An .xlsx upload as a person makes it: one sheet, a header row, then the rows."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 def valid_uscc(body17: str) -> str:

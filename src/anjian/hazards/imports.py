@@ -17,6 +17,7 @@ from anjian.hazards.choices import CoordinateSystem, HazardSource
 from anjian.hazards.forms import HazardImportForm, enterprises, towns
 from anjian.hazards.models import Campaign, Hazard
 from anjian.orgs.choices import Role
+from anjian.orgs.imports import enterprises_named, towns_named, units_named
 
 SOURCES = [c for c in HazardSource.choices if c[0] != HazardSource.PUBLIC_REPORT]
 
@@ -54,7 +55,7 @@ class HazardImport(ImportSpec):
             "supervising_unit",
             kind=FK,
             required=True,
-            lookup=Lookup(_units, fields=("name", "short_name"), label=_("监管单位"), dropdown=True),
+            lookup=units_named(_units, label=_("监管单位"), dropdown=True),
             example="建设工程安全质量监督站",
             help=_("您可登记的科室或单位（名称或简称）"),
         ),
@@ -62,14 +63,14 @@ class HazardImport(ImportSpec):
             _("监管对象"),
             "subject",
             kind=FK,
-            lookup=Lookup(lambda ctx: enterprises(), fields=("name", "uscc"), label=_("企业")),
+            lookup=enterprises_named(lambda ctx: enterprises()),
             help=_("企业全称或统一社会信用代码"),
         ),
         Column(
             _("责任企业"),
             "responsible_enterprise",
             kind=FK,
-            lookup=Lookup(lambda ctx: enterprises(), fields=("name", "uscc"), label=_("企业")),
+            lookup=enterprises_named(lambda ctx: enterprises()),
             example="上海金山示例建设工程有限公司",
             help=_("负责整改的企业：全称或统一社会信用代码"),
         ),
@@ -79,7 +80,7 @@ class HazardImport(ImportSpec):
             _("所在街镇"),
             "town",
             kind=FK,
-            lookup=Lookup(lambda ctx: towns(), fields=("name", "code"), label=_("街镇"), dropdown=True),
+            lookup=towns_named(lambda ctx: towns()),
             example="朱泾镇",
         ),
         Column(_("地址"), "address", kind=TEXT, example="朱泾镇示例路 1 号"),

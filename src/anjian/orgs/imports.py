@@ -1,10 +1,11 @@
-"""Excel imports of the org app, declared for the one import pipeline (``anjian.common.imports``)."""
+"""Excel imports of the org app, declared for the one import pipeline (``anjian.common.imports``), and
+how a sheet names org records — units, enterprises, towns — for every app's import columns."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from anjian.common.imports import CODE, FK, Column, ImportContext, ImportSpec, Lookup
+from anjian.common.imports import CODE, Column, ImportContext, ImportSpec, Lookup
 from anjian.orgs import services
 from anjian.orgs.choices import OrgUnitKind, Role
 from anjian.orgs.forms import EnterpriseImportOptionsForm, OrgUnitForm
@@ -12,6 +13,27 @@ from anjian.orgs.models import OrgUnit
 from anjian.places.models import Division, DivisionLevel
 
 
+# ---------------------------------------------------------------------------
+# How a sheet names org records (the lookups every app's import columns use)
+# ---------------------------------------------------------------------------
+def units_named(queryset, *, label="", dropdown: bool = False) -> Lookup:
+    """Units by full name, then by short name (简称); ``label`` names them in messages (default 单位)."""
+    return Lookup(queryset, fields=("name", "short_name"), label=label or _("单位"), dropdown=dropdown)
+
+
+def enterprises_named(queryset) -> Lookup:
+    """Enterprises by full name, then by 统一社会信用代码."""
+    return Lookup(queryset, fields=("name", "uscc"), label=_("企业"))
+
+
+def towns_named(queryset) -> Lookup:
+    """Towns (街镇) by name, then by 9-digit division code; a short list, offered as a dropdown."""
+    return Lookup(queryset, fields=("name", "code"), label=_("街镇"), dropdown=True)
+
+
+# ---------------------------------------------------------------------------
+# Enterprises
+# ---------------------------------------------------------------------------
 def towns_for(ctx: ImportContext):
     """The towns an enterprise under the chosen parent may be in: those of the parent's district
     when the parent (or an ancestor) is tied to a district, else every town. A city-wide
@@ -42,14 +64,7 @@ class EnterpriseImport(ImportSpec):
     required_roles = (Role.SYSADMIN,)
     fixed = {"kind": OrgUnitKind.ENTERPRISE}
     columns = [
-        Column(
-            _("企业名称"),
-            "name",
-            required=True,
-            unique=True,
-            example="上海示例建设工程有限公司",
-            help=_("营业执照上的全称"),
-        ),
+        Column(_("企业名称"), "name", unique=True, example="上海示例建设工程有限公司", help=_("营业执照上的全称")),
         Column(
             _("统一社会信用代码"),
             "uscc",
@@ -62,8 +77,7 @@ class EnterpriseImport(ImportSpec):
         Column(
             _("所在街镇"),
             "division",
-            kind=FK,
-            lookup=Lookup(towns_for, fields=("name", "code"), label=_("街镇"), dropdown=True),
+            lookup=towns_named(towns_for),
             example="朱泾镇",
             help=_("街镇名称（或 9 位区划代码）"),
         ),

@@ -7,26 +7,17 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from anjian.common.imports import FK, FKS, TEXT, Column, ImportContext, ImportSpec, Lookup
-from anjian.orgs.choices import GOVERNMENT_KINDS
-from anjian.orgs.models import OrgUnit
+from anjian.common.imports import Column, ImportContext, ImportSpec
+from anjian.orgs.imports import units_named
 from anjian.plans import services
-from anjian.plans.forms import AssignmentImportOptionsForm, TaskAssignmentForm
+from anjian.plans.forms import AssignmentImportOptionsForm, TaskAssignmentForm, plan_units
 from anjian.plans.models import Task
 from anjian.plans.permissions import MANAGER_ROLES
 
 
-def plan_units(ctx: ImportContext):
+def _units(*, government_only: bool):
     """Units under the chosen plan's owner (so two districts' "办公室" are never confused)."""
-    units = OrgUnit.objects.filter(is_active=True, kind__in=GOVERNMENT_KINDS)
-    plan = ctx.options.get("plan")
-    return units.filter(path__startswith=plan.owner_unit.path) if plan is not None else units
-
-
-def plan_co_units(ctx: ImportContext):
-    units = OrgUnit.objects.filter(is_active=True)
-    plan = ctx.options.get("plan")
-    return units.filter(path__startswith=plan.owner_unit.path) if plan is not None else units
+    return lambda ctx: plan_units(ctx.options.get("plan"), government_only=government_only)
 
 
 class AssignmentImport(ImportSpec):
@@ -43,8 +34,6 @@ class AssignmentImport(ImportSpec):
         Column(
             _("序号"),
             "code",
-            kind=TEXT,
-            required=True,
             unique=True,
             example="5.3",
             help=_("任务序号（如 5.3），或条目序号（如 5、（五）），条目序号对该条目下全部任务分工"),
@@ -52,7 +41,6 @@ class AssignmentImport(ImportSpec):
         Column(
             _("工作内容"),
             "content",
-            kind=TEXT,
             example="强化深基坑、起重机械、高支模等危险性较大的分部分项工程安全风险防控",
             help=_("可留空；填写时须与该序号在系统中的内容一致（用于发现错行）"),
             width=60,
@@ -60,38 +48,28 @@ class AssignmentImport(ImportSpec):
         Column(
             _("牵头单位"),
             "lead_unit",
-            kind=FK,
-            required=True,
-            lookup=Lookup(plan_units, fields=("name", "short_name"), label=_("单位"), dropdown=True),
+            lookup=units_named(_units(government_only=True), dropdown=True),
             example="建筑建材业管理科",
             help=_("单位全称或简称"),
         ),
         Column(
             _("配合单位"),
             "co_units",
-            kind=FKS,
-            lookup=Lookup(plan_co_units, fields=("name", "short_name"), label=_("单位")),
+            lookup=units_named(_units(government_only=False)),
             example="建设工程安全质量监督站、安全监管科",
             help=_("多个单位用顿号“、”分隔"),
             width=40,
         ),
-        Column(
-            _("完成时限"),
-            "time_limit",
-            kind=TEXT,
-            required=True,
-            example="6月底前",
-            help=_("日期（2021-06-30）、“6月底前”、“三季度”、“年底前”，或周期“每月/每季度/每年”"),
-        ),
+        # The help is the form's: 完成时限 reads the same on the page and in the sheet.
+        Column(_("完成时限"), "time_limit", example="6月底前"),
         Column(
             _("阶段目标"),
             "milestones",
-            kind=TEXT,
             example="3月底前：完成全面排查；6月底前：完成整改",
             help=_("以时限开头，多个用分号或换行分隔"),
             width=40,
         ),
-        Column(_("预期成果"), "deliverables", kind=TEXT, example="专项整治工作总结", width=30),
+        Column(_("预期成果"), "deliverables", example="专项整治工作总结", width=30),
     ]
     notes = [
         _("序号为条目号（如 5）的行对该条目下全部任务分工；其后出现的任务行（如 5.3）可单独覆盖。"),

@@ -50,7 +50,7 @@ from anjian.common.imports.cells import (
     normalise_cell,
     parse_date,
 )
-from anjian.common.imports.commands import ImportCommand
+from anjian.common.imports.commands import ImportCommand, command_user, read_command_file
 from anjian.common.imports.reading import ImportFileError, ParsedFile, header_key, read_rows
 from anjian.common.imports.results import ImportResult, RowError
 from anjian.common.imports.running import file_digest, import_rows, run_import
@@ -98,6 +98,7 @@ __all__ = [
     "RowError",
     "build_template",
     "clean_text",
+    "command_user",
     "convert",
     "discard",
     "failed_rows_workbook",
@@ -109,6 +110,7 @@ __all__ = [
     "max_import_rows",
     "normalise_cell",
     "parse_date",
+    "read_command_file",
     "read_rows",
     "run_import",
     "stash",

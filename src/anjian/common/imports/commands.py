@@ -18,6 +18,28 @@ from anjian.common.imports.workbooks import failed_rows_workbook
 # ---------------------------------------------------------------------------
 # The command
 # ---------------------------------------------------------------------------
+def read_command_file(path: str) -> tuple[bytes, str]:
+    """The bytes and the base name of the file a command was given; a ``CommandError`` naming it if unreadable."""
+    try:
+        with open(path, "rb") as fh:
+            content = fh.read()
+    except OSError as exc:
+        raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from exc
+    return content, path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def command_user(username: str | None):
+    """The active user a command's ``--user`` names (None without it: the command acts as the server)."""
+    if not username:
+        return None
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(f"用户 {username} 不存在或已停用")
+    return user
+
+
 class ImportCommand(BaseCommand):
     """``anjian import_<thing> FILE [--dry-run] [--json] [--failed-rows OUT.xlsx] [--user NAME]``.
 
@@ -55,25 +77,14 @@ class ImportCommand(BaseCommand):
             )
 
     def handle(self, *args, **opts):
-        from django.contrib.auth import get_user_model
-
-        user = None
-        if opts.get("user"):
-            user = get_user_model().objects.filter(username=opts["user"], is_active=True).first()
-            if user is None:
-                raise CommandError(f"用户 {opts['user']} 不存在或已停用")
+        user = command_user(opts.get("user"))
+        if user is not None:
             try:
                 self.spec.check_permission(user)
             except PermissionDenied as exc:
                 raise CommandError(str(exc)) from exc
         options = self._options(opts, user)
-        path = opts["file"]
-        try:
-            with open(path, "rb") as fh:
-                content = fh.read()
-        except OSError as exc:
-            raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from exc
-        filename = path.replace("\\", "/").rsplit("/", 1)[-1]
+        content, filename = read_command_file(opts["file"])
         command = type(self).__module__.rsplit(".", 1)[-1]
         with audit.audit_context(actor=user, actor_name=f"{command}（服务器命令）"):
             result = run_import(

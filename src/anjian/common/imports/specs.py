@@ -247,6 +247,8 @@ class ImportSpec:
                     f"{type(self).__name__}: column {column.header!r} feeds unknown field {column.field!r}"
                 )
             kind = column.kind or _kind_of(form_field)
+            if kind in (FK, FKS) and column.lookup is None:
+                raise ValueError(f"{type(self).__name__}: column {column.header!r} names records and needs a lookup")
             required = form_field.required if column.required is None else column.required
             choices = list(column.choices or [])
             if kind == CHOICE and not choices:

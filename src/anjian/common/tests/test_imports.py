@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from anjian.common import audit, imports
 from anjian.common.exceptions import DomainError
@@ -18,7 +18,7 @@ from anjian.common.imports import CODE, FK, FKS, Column, ImportSpec, Lookup
 from anjian.common.models import AuditAction, AuditEvent
 from anjian.common.services import service
 from anjian.orgs.models import OrgUnit
-from anjian.testing import AnjianTestCase
+from anjian.testing import AnjianTestCase, sheet_bytes
 
 
 class ThingForm(forms.Form):
@@ -69,14 +69,7 @@ HEADERS = ["名称", "编码", "数量", "金额", "日期", "等级", "已整�
 
 
 def xlsx(rows, headers=HEADERS) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(headers)
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return sheet_bytes(headers, rows)
 
 
 class PipelineTests(AnjianTestCase):

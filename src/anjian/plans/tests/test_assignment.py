@@ -10,28 +10,21 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from anjian.common.imports import run_import
 from anjian.plans.choices import Cadence, MilestoneKind
 from anjian.plans.imports import AssignmentImport
 from anjian.plans.models import Milestone, Task
 from anjian.plans.tests.helpers import assign, import_plan
-from anjian.testing import AnjianTestCase
+from anjian.testing import AnjianTestCase, sheet_bytes
 
 D = dt.date
 HEADERS = ["序号", "工作内容", "牵头单位", "配合单位", "完成时限"]
 
 
 def workbook(rows, headers=HEADERS) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(headers)
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return sheet_bytes(headers, rows)
 
 
 class AssignmentServiceTests(AnjianTestCase):

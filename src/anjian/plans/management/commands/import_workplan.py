@@ -14,8 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from anjian.common.audit import audit_context
+from anjian.common.imports import command_user, read_command_file
 from anjian.orgs.choices import OrgUnitKind
-from anjian.orgs.models import OrgUnit, User
+from anjian.orgs.models import OrgUnit
 from anjian.plans import services
 from anjian.plans.parser import parse
 
@@ -34,13 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="以该用户的身份和权限导入（默认以服务器身份）")
 
     def handle(self, *args, **opts):
-        path = opts["file"]
-        try:
-            with open(path, "rb") as fh:
-                content = fh.read()
-        except OSError as exc:
-            raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from exc
-        filename = path.replace("\\", "/").rsplit("/", 1)[-1]
+        content, filename = read_command_file(opts["file"])
         try:
             text = services.read_notice(content, filename)
         except ValidationError as exc:
@@ -54,7 +49,7 @@ class Command(BaseCommand):
             raise CommandError("未能识别出任何部分（“一、”），未导入")
         outcome = None
         if not opts["dry_run"]:
-            user = self._user(opts.get("user"))
+            user = command_user(opts.get("user"))
             owner = self._owner(opts.get("owner"))
             with audit_context(actor=user, actor_name="import_workplan（服务器命令）"):
                 try:
@@ -82,14 +77,6 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"工作计划 #{outcome.plan.pk} 已是最新，没有变化")
-
-    def _user(self, username):
-        if not username:
-            return None
-        user = User.objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"用户 {username} 不存在或已停用")
-        return user
 
     def _owner(self, value) -> OrgUnit:
         if value:
