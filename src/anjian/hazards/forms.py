@@ -21,6 +21,7 @@ from anjian.hazards.choices import (
     Sector,
 )
 from anjian.hazards.models import Campaign, Hazard, Measure
+from anjian.hazards.services import CAMPAIGN_FIELDS, MEASURE_FIELDS
 from anjian.orgs.choices import GOVERNMENT_KINDS, OrgUnitKind
 from anjian.orgs.forms import VersionedModelForm
 from anjian.orgs.models import OrgUnit
@@ -141,14 +142,8 @@ class HazardForm(forms.Form):
             "campaign": Campaign.objects.filter(is_active=True).select_related("parent"),
         }
 
-    def clean_contact_phone(self):
-        return _clean_phone(self.cleaned_data.get("contact_phone"))
-
-    def clean(self):
-        data = super().clean()
-        if (data.get("lat") is None) != (data.get("lng") is None):
-            self.add_error("lng" if data.get("lng") is None else "lat", _("经度和纬度须同时填写或同时留空"))
-        return data
+    # The phone and the coordinate pair are the model's rules (Hazard.clean), checked once by the
+    # registration service for the page, the API and the import alike.
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
@@ -534,22 +529,7 @@ class CampaignForm(VersionedModelForm):
 
     class Meta:
         model = Campaign
-        fields = [
-            "name",
-            "short_name",
-            "kind",
-            "parent",
-            "sector",
-            "start_date",
-            "end_date",
-            "lead_unit",
-            "co_units",
-            "targets",
-            "target_rate",
-            "basis",
-            "is_active",
-            "sort_order",
-        ]
+        fields = [*CAMPAIGN_FIELDS[:8], "co_units", *CAMPAIGN_FIELDS[8:]]  # 配合单位 after 牵头单位
         widgets = {"start_date": DATE, "end_date": DATE, "targets": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user=None, **kwargs):
@@ -574,17 +554,7 @@ class MeasureForm(VersionedModelForm):
 
     class Meta:
         model = Measure
-        fields = [
-            "title",
-            "kind",
-            "description",
-            "responsible_unit",
-            "deadline",
-            "status",
-            "completed_on",
-            "document_no",
-            "campaigns",
-        ]
+        fields = [*MEASURE_FIELDS, "campaigns"]
         widgets = {
             "deadline": DATE,
             "completed_on": DATE,

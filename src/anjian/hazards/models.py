@@ -37,6 +37,7 @@ from anjian.hazards.choices import (
     SubmissionVerdict,
 )
 from anjian.orgs.choices import GOVERNMENT_KINDS, OrgUnitKind
+from anjian.orgs.rules import check_phone
 
 SERVICES = "anjian.hazards.services"
 FORMS = "anjian.hazards.forms"
@@ -358,14 +359,7 @@ class Hazard(AnjianModel):
             confirm=_("确认销号？销号后隐患不再列入待办。"),
         ),
         "cancel": Transition(
-            [
-                HazardStatus.REPORTED,
-                HazardStatus.ASSIGNED,
-                HazardStatus.RECTIFYING,
-                HazardStatus.EXTENSION_REQUESTED,
-                HazardStatus.SUBMITTED,
-                HazardStatus.VERIFIED,
-            ],
+            OPEN_STATES,
             HazardStatus.CANCELLED,
             label=_("撤销"),
             needs_reason=True,
@@ -451,6 +445,8 @@ class Hazard(AnjianModel):
             errors["lng" if self.lng is None else "lat"] = ValidationError(
                 _("经度和纬度须同时填写或同时留空"), code="coordinates_pair"
             )
+        if self.contact_phone and (reason := check_phone(self.contact_phone)):
+            errors["contact_phone"] = ValidationError(reason, code="invalid_phone")
         # The range constraints stated as field errors: registration validates a batch without
         # one query per check constraint and row (``anjian.common.validation.clean_many``).
         if isinstance(self.lat, Number) and not -90 <= self.lat <= 90:

@@ -799,19 +799,24 @@ def _check_unit_role(actor, roles, message):
         raise PermissionDenied(message)
 
 
+def _write_record(actor, record, data: dict, fields: tuple[str, ...], version, *, denied: str):
+    """Create ``record`` (unsaved) or change it (locked, at the ``version`` the page read) from ``data``."""
+    if record.pk is not None:
+        if actor is not None and not can(actor, "change", record):
+            raise PermissionDenied(denied)
+        record = lock_for_update(record, version)
+    apply_fields(record, data, fields)
+    return save_validated(record, bump_version=record.pk is not None)
+
+
 @service
 def campaign_save(
     *, actor, data: dict, campaign: Campaign | None = None, co_units=None, version: int | None = None
 ) -> Campaign:
     _check_unit_role(actor, (Role.UNIT_HEAD, Role.UNIT_STAFF), _("您的角色无权维护专项整治"))
-    if campaign is None:
-        campaign = Campaign()
-    else:
-        if actor is not None and not can(actor, "change", campaign):
-            raise PermissionDenied(_("您无权修改该专项整治"))
-        campaign = lock_for_update(campaign, version)
-    apply_fields(campaign, data, CAMPAIGN_FIELDS)
-    save_validated(campaign, bump_version=campaign.pk is not None)
+    campaign = _write_record(
+        actor, campaign or Campaign(), data, CAMPAIGN_FIELDS, version, denied=_("您无权修改该专项整治")
+    )
     if co_units is not None:
         campaign.co_units.set(co_units)
     if actor is not None:
@@ -831,14 +836,9 @@ def measure_save(
 ) -> Measure:
     """Create or change an institutional measure; every change is kept on the audit trail."""
     _check_unit_role(actor, (Role.UNIT_HEAD, Role.UNIT_STAFF), _("您的角色无权维护制度措施"))
-    if measure is None:
-        measure = Measure()
-    else:
-        if actor is not None and not can(actor, "change", measure):
-            raise PermissionDenied(_("您无权修改该制度措施"))
-        measure = lock_for_update(measure, version)
-    apply_fields(measure, data, MEASURE_FIELDS)
-    save_validated(measure, bump_version=measure.pk is not None)
+    measure = _write_record(
+        actor, measure or Measure(), data, MEASURE_FIELDS, version, denied=_("您无权修改该制度措施")
+    )
     if hazards is not None:
         hazards = list(hazards)
         if actor is not None:
