@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -102,6 +103,21 @@ def _set_if_changed(obj, values: dict) -> bool:
     return changed
 
 
+def _keep_in_step(obj, make, fields: dict, counts: dict, what: str):
+    """A section or item of the notice: created as ``make(**fields)``, or brought up to ``fields``
+    (saved only when something changed); ``counts`` learns which."""
+    if obj is None:
+        obj = make(**fields)
+        save_validated(obj, bump_version=False)
+        counts[f"{what}_created"] += 1
+    elif _set_if_changed(obj, fields):
+        save_validated(obj)
+        counts[f"{what}_updated"] += 1
+    else:
+        counts[f"{what}_unchanged"] += 1
+    return obj
+
+
 @service
 def plan_import(*, actor, text: str, owner_unit: OrgUnit, filename: str = "") -> ImportOutcome:
     """Build (or bring up to date) the work plan of a notice. Idempotent: importing the same text again
@@ -170,36 +186,30 @@ def plan_import(*, actor, text: str, owner_unit: OrgUnit, filename: str = "") ->
     wanted_items = set()
     renames: list[tuple[Task, str, int]] = []
     for parsed_section in parsed.sections:
-        section = sections.get(parsed_section.number)
         fields = {"label": parsed_section.label, "title": parsed_section.title[:200], "intro": parsed_section.intro}
-        if section is None:
-            section = PlanSection(plan=plan, number=parsed_section.number, **fields)
-            save_validated(section, bump_version=False)
-            counts["sections_created"] += 1
-        elif _set_if_changed(section, fields):
-            save_validated(section)
-            counts["sections_updated"] += 1
-        else:
-            counts["sections_unchanged"] += 1
+        section = _keep_in_step(
+            sections.get(parsed_section.number),
+            partial(PlanSection, plan=plan, number=parsed_section.number),
+            fields,
+            counts,
+            "sections",
+        )
         for parsed_item in parsed_section.items:
             wanted_items.add(parsed_item.number)
-            item = items.get(parsed_item.number)
             fields = {
                 "section": section,
                 "label": parsed_item.label,
                 "title": parsed_item.title[:200],
                 "text": parsed_item.text,
             }
-            if item is None:
-                item = PlanItem(plan=plan, number=parsed_item.number, **fields)
-                save_validated(item, bump_version=False)
-                items[item.number] = item
-                counts["items_created"] += 1
-            elif _set_if_changed(item, fields):
-                save_validated(item)
-                counts["items_updated"] += 1
-            else:
-                counts["items_unchanged"] += 1
+            item = _keep_in_step(
+                items.get(parsed_item.number),
+                partial(PlanItem, plan=plan, number=parsed_item.number),
+                fields,
+                counts,
+                "items",
+            )
+            items[item.number] = item
             _import_item_tasks(plan, item, parsed_item.tasks, existing_tasks.pop(item.pk, []), counts, renames, notes)
     for leftover in existing_tasks.values():
         _drop_tasks(leftover, counts, notes, renames)
