@@ -146,16 +146,21 @@ def user_update(*, actor, user: User, data: dict, version: int | None = None) ->
     return user
 
 
+def _store_password(user: User, password: str, *, temporary: bool) -> None:
+    """A changed password is a new version of the user; a temporary one must be changed at next login."""
+    user.set_password(password)
+    user.must_change_password = temporary
+    user.version += 1
+    user.save()
+
+
 @service
 def user_reset_password(*, actor, user: User) -> str:
     """A new temporary password; the user must change it at next login."""
     _require_change(actor, user)
     user = lock_for_update(user, None)
     temporary = generate_password()
-    user.set_password(temporary)
-    user.must_change_password = True
-    user.version += 1
-    user.save()
+    _store_password(user, temporary, temporary=True)
     return temporary
 
 
@@ -169,10 +174,7 @@ def user_change_own_password(*, user: User, old_password: str, new_password: str
         validate_password(new_password, user)
     except ValidationError as exc:
         raise ValidationError({"new_password1": exc.error_list}) from exc
-    user.set_password(new_password)
-    user.must_change_password = False
-    user.version += 1
-    user.save()
+    _store_password(user, new_password, temporary=False)
     return user
 
 
