@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,92 @@ class AuditedMixin(models.Model):
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using):
             return super().delete(*args, **kwargs)
+
+    # -- validation without needless queries (full_clean runs on every service write) --------------
+    def clean_fields(self, exclude=None):
+        """Django's, with one query per foreign key instead of two.
+
+        Django checks that a foreign key's row exists (``SELECT 1 … LIMIT 1``) and ``clean()`` then
+        loads the same row to look at it (``self.town.level``). Here a related row already on the
+        instance (the caller passed the object) is trusted — the database's foreign-key constraint
+        still rejects a dangling id at the write — and one that is not is loaded once and kept on
+        the instance (its long text and JSON columns deferred), which both proves it exists and
+        serves ``clean()``. A missing row is left to Django, which reports it on the field."""
+        exclude = set(exclude or ())
+        cache = self._state.fields_cache
+        for field in self._meta.concrete_fields:
+            if not field.many_to_one or field.name in exclude or field.remote_field.parent_link:
+                continue
+            if field.remote_field.limit_choices_to:
+                continue
+            if field.name in cache:
+                related = cache[field.name]
+                if (
+                    related is not None
+                    and not related._state.adding
+                    and getattr(related, field.target_field.attname) == getattr(self, field.attname)
+                ):
+                    exclude.add(field.name)
+                continue
+            value = getattr(self, field.attname)
+            if value is None:
+                continue
+            try:
+                value = field.to_python(value)
+            except ValidationError:
+                continue
+            related = _load_related(field, value, self)
+            if related is not None:
+                setattr(self, field.attname, value)
+                field.set_cached_value(self, related)
+                exclude.add(field.name)
+        super().clean_fields(exclude=exclude)
+
+    def validate_constraints(self, exclude=None):
+        """Django's, except that a check constraint made of plain comparisons of the row's own fields
+        is answered in Python (``anjian.common.constraints``) instead of by a query in a savepoint."""
+        from django.db.models import CheckConstraint
+
+        from anjian.common import constraints as checks
+
+        using = router.db_for_write(type(self), instance=self)
+        values = None
+        errors = {}
+        for model_class, model_constraints in self.get_constraints():
+            for constraint in model_constraints:
+                verdict = None
+                if isinstance(constraint, CheckConstraint) and not any(
+                    f.generated for f in model_class._meta.local_concrete_fields
+                ):
+                    if values is None:
+                        try:
+                            values = checks.instance_values(self, exclude)
+                        except Exception:  # noqa: BLE001 - an expression as a value: let Django decide
+                            values = {}
+                    verdict = checks.evaluate(constraint.condition, values) if values else None
+                try:
+                    if verdict is None:
+                        constraint.validate(model_class, self, exclude=exclude, using=using)
+                    elif verdict is False:
+                        raise ValidationError(
+                            constraint.get_violation_error_message(), code=constraint.violation_error_code
+                        )
+                except ValidationError as e:
+                    if getattr(e, "code", None) == "unique" and len(getattr(constraint, "fields", ())) == 1:
+                        errors.setdefault(constraint.fields[0], []).append(e)
+                    else:
+                        errors = e.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+def _load_related(field, value, instance):
+    """The row a foreign key names, without its long text and JSON columns (``clean()`` reads kinds
+    and levels, not documents or boundaries); ``None`` when there is none."""
+    model = field.remote_field.model
+    heavy = [f.name for f in model._meta.concrete_fields if isinstance(f, models.TextField | models.JSONField)]
+    using = router.db_for_read(model, instance=instance)
+    return model._base_manager.using(using).filter(**{field.remote_field.field_name: value}).defer(*heavy).first()
 
 
 class AnjianModel(AuditedMixin):
