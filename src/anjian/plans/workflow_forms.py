@@ -56,16 +56,6 @@ class SignForm(TransitionForm):
         super().__init__(*args, **kwargs)
         self.fields["signed_on"].initial = timezone.localdate()
 
-    def clean_signed_on(self):
-        day = self.cleaned_data["signed_on"]
-        if day > timezone.localdate():
-            raise ValidationError(_("签订日期不能晚于今天"), code="future")
-        if self.obj is not None and day < self.obj.issued_on:
-            raise ValidationError(
-                _("签订日期不能早于发出日期（%(d)s）") % {"d": self.obj.issued_on}, code="before_issue"
-            )
-        return day
-
 
 class HoldForm(TransitionForm):
     held_on = forms.DateField(label=_("约谈日期"), widget=forms.DateInput(attrs={"type": "date"}))

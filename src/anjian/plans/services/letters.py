@@ -18,15 +18,8 @@ from anjian.common.services import save_validated, service
 from anjian.orgs.choices import GOVERNMENT_KINDS, OrgUnitKind, Role
 from anjian.orgs.models import OrgUnit
 from anjian.plans import rules, selectors
-from anjian.plans.choices import (
-    LetterStatus,
-    TaskStatus,
-)
-from anjian.plans.models import (
-    ResponsibilityLetter,
-    Task,
-    WorkPlan,
-)
+from anjian.plans.choices import LetterStatus, TaskStatus
+from anjian.plans.models import ResponsibilityLetter, Task, WorkPlan
 from anjian.plans.permissions import ISSUER_ROLES, SIGNER_ROLES
 from anjian.plans.services.shared import LETTER_KIND, party, require_manager
 
@@ -159,10 +152,19 @@ letter_issuer = party(
 
 
 def letter_sign(letter, *, actor, reason, signed_on: dt.date, signer_name: str, **extra) -> None:
+    """A letter is signed on a day between its issue and today, with the signed scan uploaded."""
+    if signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": ValidationError(_("签订日期不能晚于今天"), code="future")})
+    if signed_on < letter.issued_on:
+        raise ValidationError(
+            {
+                "signed_on": ValidationError(
+                    _("签订日期不能早于发出日期（%(d)s）") % {"d": letter.issued_on}, code="before_issue"
+                )
+            }
+        )
     scans = attachments_of(letter).filter(kind__in=[AttachmentKind.IMAGE, AttachmentKind.DOCUMENT])
     if not scans.filter(mime_type__in=["application/pdf", "image/jpeg", "image/png", "image/webp"]).exists():
         raise TransitionNotAllowed(_("请先上传签字盖章后的责任书扫描件（PDF 或图片）"), code="scan_required")
-    if signed_on < letter.issued_on or signed_on > timezone.localdate():
-        raise ValidationError({"signed_on": ValidationError(_("签订日期应在发出日期之后、今天之前"), code="signed_on")})
     letter.signed_on = signed_on
     letter.signer_name = signer_name.strip()

@@ -8,13 +8,8 @@ from django.utils.translation import gettext_lazy
 
 from anjian.common.services import apply_fields, ensure_in_scope, lock_for_update, save_validated, service
 from anjian.plans import selectors
-from anjian.plans.choices import (
-    SummonsStatus,
-)
-from anjian.plans.models import (
-    Meeting,
-    Summons,
-)
+from anjian.plans.choices import SummonsStatus
+from anjian.plans.models import Meeting, Summons
 from anjian.plans.permissions import ISSUER_ROLES, ORGANISER_ROLES
 from anjian.plans.services.shared import party
 

@@ -15,15 +15,8 @@ from anjian.common.services import apply_fields, lock_for_update, save_validated
 from anjian.common.text import join_clauses
 from anjian.orgs.models import OrgUnit
 from anjian.plans import selectors
-from anjian.plans.choices import (
-    TaskSource,
-)
-from anjian.plans.models import (
-    PlanItem,
-    PlanSection,
-    Task,
-    WorkPlan,
-)
+from anjian.plans.choices import TaskSource
+from anjian.plans.models import PlanItem, PlanSection, Task, WorkPlan
 from anjian.plans.parser import ParsedPlan, docx_to_text, parse
 from anjian.plans.permissions import MANAGER_ROLES
 from anjian.plans.services.shared import require_manager

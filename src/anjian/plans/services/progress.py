@@ -16,15 +16,8 @@ from anjian.common.scope import can
 from anjian.common.services import apply_fields, lock_for_update, save_validated, service
 from anjian.common.workflow import transition
 from anjian.plans import selectors
-from anjian.plans.choices import (
-    ProgressStatus,
-    TaskStatus,
-)
-from anjian.plans.models import (
-    Milestone,
-    ProgressReport,
-    Task,
-)
+from anjian.plans.choices import ProgressStatus, TaskStatus
+from anjian.plans.models import Milestone, ProgressReport, Task
 from anjian.plans.permissions import REPORTER_ROLES, REVIEWER_ROLES
 from anjian.plans.services.shared import party
 from anjian.plans.services.tasks import compute_current_due

@@ -16,19 +16,8 @@ from anjian.common.exceptions import DomainError
 from anjian.common.models import EscalationLevel
 from anjian.common.services import apply_fields, lock_for_update, save_validated, service
 from anjian.plans import selectors
-from anjian.plans.choices import (
-    BulletinStatus,
-    SummonsStatus,
-)
-from anjian.plans.models import (
-    Assessment,
-    AssessmentScheme,
-    Bulletin,
-    Meeting,
-    Summons,
-    SupervisionNotice,
-    WorkPlan,
-)
+from anjian.plans.choices import BulletinStatus, SummonsStatus
+from anjian.plans.models import Assessment, AssessmentScheme, Bulletin, Meeting, Summons, SupervisionNotice, WorkPlan
 from anjian.plans.services.shared import BULLETIN_KIND, require_manager
 
 

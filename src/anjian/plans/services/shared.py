@@ -1,4 +1,4 @@
-"""What the plan's services share: the numbering kinds, who manages a plan, today, and the
+"""What the plan's services share: the numbering kinds, who manages a plan, and the
 ``Transition.party`` check of one unit."""
 
 from __future__ import annotations
@@ -8,9 +8,7 @@ from django.utils.translation import gettext as _
 
 from anjian.common import numbering
 from anjian.plans import selectors
-from anjian.plans.models import (
-    WorkPlan,
-)
+from anjian.plans.models import WorkPlan
 
 LETTER_KIND = "responsibility_letter"
 BULLETIN_KIND = "bulletin"
@@ -22,6 +20,7 @@ def register_numbering_kinds() -> None:
 
 
 def require_manager(actor, plan: WorkPlan) -> None:
+    """Refuse anyone but the plan's manager (one of ``MANAGER_ROLES`` over its owner unit); the server may."""
     if actor is not None and not selectors.can_manage(actor, plan):
         raise PermissionDenied(_("只有该工作要点的主管单位（%(u)s）可以进行此操作") % {"u": plan.owner_unit})
 

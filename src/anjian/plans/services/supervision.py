@@ -16,14 +16,8 @@ from anjian.common.exceptions import DomainError
 from anjian.common.models import EscalationLevel
 from anjian.common.scope import can
 from anjian.common.services import save_validated, service
-from anjian.plans.choices import (
-    TaskStatus,
-)
-from anjian.plans.models import (
-    Summons,
-    SupervisionNotice,
-    Task,
-)
+from anjian.plans.choices import TaskStatus
+from anjian.plans.models import Summons, SupervisionNotice, Task
 from anjian.plans.permissions import REPORTER_ROLES
 from anjian.plans.services.shared import party
 

@@ -16,20 +16,8 @@ from anjian.common.services import ensure_in_scope, lock_for_update, save_valida
 from anjian.orgs.choices import GOVERNMENT_KINDS
 from anjian.orgs.models import OrgUnit
 from anjian.plans import rules, selectors
-from anjian.plans.choices import (
-    Cadence,
-    MilestoneKind,
-    SummonsStatus,
-    TaskSource,
-    TaskStatus,
-)
-from anjian.plans.models import (
-    Meeting,
-    Milestone,
-    Summons,
-    Task,
-    WorkPlan,
-)
+from anjian.plans.choices import Cadence, MilestoneKind, SummonsStatus, TaskSource, TaskStatus
+from anjian.plans.models import Meeting, Milestone, Summons, Task, WorkPlan
 from anjian.plans.permissions import ISSUER_ROLES, ORGANISER_ROLES
 from anjian.plans.services.shared import require_manager
 

@@ -72,6 +72,16 @@ class LetterTests(AnjianTestCase):
         letter.refresh_from_db()
         self.assertEqual((letter.status, letter.signer_name), (LetterStatus.SIGNED, "李科长"))
 
+    def test_it_refuses_a_signing_day_before_the_issue_or_after_today_on_every_path(self):
+        letter = services.letter_issue(actor=self.a.leader, plan=self.plan, signee_unit=self.a.safety)
+        attachment_add(actor=self.a.safety_staff, target=letter, uploaded_file=scan())
+        for day, code in ((letter.issued_on - dt.timedelta(days=1), "before_issue"), (D(2999, 1, 1), "future")):
+            with self.subTest(code), self.assertRaises(ValidationError) as ctx:
+                transition(letter, "sign", actor=self.a.safety_head, signed_on=day, signer_name="李科长")
+            self.assertEqual(ctx.exception.error_dict["signed_on"][0].code, code)
+        letter.refresh_from_db()
+        self.assertEqual(letter.status, LetterStatus.ISSUED)
+
     def test_the_next_level_goes_to_a_sub_unit_or_a_supervised_enterprise_and_the_enterprise_signs(self):
         gas_letter = services.letter_issue(actor=self.a.leader, plan=self.plan, signee_unit=self.a.gas)
         with self.assertRaises(PermissionDenied):
