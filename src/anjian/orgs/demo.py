@@ -4,6 +4,11 @@ the committee's real structure. Idempotent: rows are matched by name or username
 
 from __future__ import annotations
 
+import contextlib
+from unittest import mock
+
+from django.contrib.auth import base_user
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from anjian.orgs import services
@@ -163,6 +168,27 @@ def load(*, password: str | None, stdout) -> None:
         )
 
     chosen = password or DEFAULT_PASSWORD
+    with _hashed_once(chosen):
+        _load_users(units, chosen, password)
+
+    stdout.write(f"组织：{OrgUnit.objects.count()} 个单位（名称为示例），{User.objects.count()} 个用户")
+
+
+@contextlib.contextmanager
+def _hashed_once(raw: str):
+    """Every demo account has the same password: hash it once (PBKDF2 costs ~0.4 s a time) and give
+    every account that hash. The accounts still go through the real services and validation."""
+    hashed = make_password(raw)
+    real = base_user.make_password
+
+    def once(value, *args, **kwargs):
+        return hashed if value == raw and not args and not kwargs else real(value, *args, **kwargs)
+
+    with mock.patch.object(base_user, "make_password", once):
+        yield
+
+
+def _load_users(units, chosen: str, password: str | None) -> None:
     for username, real_name, unit_name, phone, cert, roles in USERS:
         unit = units[unit_name]
         user = User.objects.filter(username=username).first()
@@ -178,8 +204,6 @@ def load(*, password: str | None, stdout) -> None:
             anchor = units[scope_unit] if scope_unit else unit
             if not RoleAssignment.objects.filter(user=user, role=role, unit=anchor).exists():
                 services.role_grant(actor=None, user=user, role=role, unit=anchor, scope=scope)
-
-    stdout.write(f"组织：{OrgUnit.objects.count()} 个单位（名称为示例），{User.objects.count()} 个用户")
 
 
 def print_logins(stdout, password: str | None) -> None:

@@ -32,6 +32,12 @@ class DemoTests(AnjianTransactionTestCase):
         self.assertTrue(ResponsibilityLetter.objects.filter(status=LetterStatus.SIGNED).exists())
         self.assertTrue(ResponsibilityLetter.objects.filter(status=LetterStatus.ISSUED).exists())
         self.assertEqual(Bulletin.objects.filter(number__startswith="金建安通〔2021〕").count(), 10)
+        from anjian.orgs.demo import DEFAULT_PASSWORD
+        from anjian.orgs.models import User
+
+        # One hash for the one demo password (PBKDF2 once, not per account), and it logs in.
+        self.assertEqual(User.objects.values("password").distinct().count(), 1)
+        self.assertTrue(User.objects.get(username="ent_user").check_password(DEFAULT_PASSWORD))
         done = Task.objects.filter(status="done").count()
         self.assertTrue(0 < done < Task.objects.count())
         events = AuditEvent.objects.count()
