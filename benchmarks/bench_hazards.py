@@ -123,12 +123,12 @@ STATES = (
 
 def base_data(enterprises: int = 200) -> dict:
     """Towns, a committee with 8 departments, ``enterprises`` enterprises, three users with grants."""
-    from anjian.testing import valid_uscc
     from anjian.orgs import services as org_services
     from anjian.orgs.choices import DataScope, OrgUnitKind, Role
     from anjian.orgs.models import OrgUnit, RoleAssignment, User
     from anjian.places.models import Division
     from anjian.places.services import divisions_load
+    from anjian.testing import valid_uscc
 
     divisions_load()
     district = Division.objects.get(code="310116")
