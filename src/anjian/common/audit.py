@@ -366,8 +366,10 @@ def _install(connection) -> _Pending:
 
 
 def _flush_in_transaction(connection, state: _Pending) -> None:
-    if not state.events or state.flushing or not connection.in_atomic_block or connection.needs_rollback:
+    if not state.events or state.flushing or connection.needs_rollback:
         return
+    if not connection.in_atomic_block and connection.autocommit:
+        return  # no transaction open: the events went with one that ended (commit/rollback decided them)
     try:
         _flush(connection, state)
     except BaseException:
@@ -754,7 +756,12 @@ def verify(
 
 def _worker_count(workers: int | None) -> int:
     if workers is None:
-        workers = getattr(settings, "ANJIAN_AUDIT_VERIFY_WORKERS", None) or os.cpu_count() or 1
+        workers = (
+            getattr(settings, "ANJIAN_AUDIT_VERIFY_WORKERS", None)
+            or os.environ.get("ANJIAN_AUDIT_VERIFY_WORKERS")
+            or os.cpu_count()
+            or 1
+        )
     return max(1, int(workers))
 
 
