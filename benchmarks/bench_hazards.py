@@ -1,8 +1,11 @@
 #!/usr/bin/env python
 """Hazard-list benchmarks on PostgreSQL, printed as one JSON document on stdout (progress on stderr).
 
-    .venv/bin/python benchmarks/bench_hazards.py --postgres postgres://postgres@127.0.0.1:5432/anjian
+    .venv/bin/python benchmarks/bench_hazards.py --postgres postgres://postgres@127.0.0.1:5432/anjian [--scale city]
     .venv/bin/python benchmarks/bench_hazards.py --postgres URL --hazards 100000 --import-rows 10000   # quick
+
+``--scale`` (or the environment variable ``ANJIAN_BENCH_SCALE``) sets the size: ``district`` (the
+default) generates 100,000 hazards, ``city`` 1,000,000; ``--hazards N`` overrides either.
 
 What it measures (see benchmarks/README.md for the conventions: throwaway databases, one process
 per step, wall time with ``perf_counter``, medians of repeated runs, ratios):
@@ -12,9 +15,15 @@ per step, wall time with ``perf_counter``, medians of repeated runs, ratios):
              own enterprise) — through the selector the list view uses (count + one page with its
              joins), through the whole page (``GET /hazards/?…``: filters, table, template), and as
              hand-written SQL returning the same rows; ratios to the raw SQL.
-``figures``  every chart's figures (``selectors.all_figures``: by state, sector, town, level, monthly
-             found/closed, rates, overdue list) for the same users, against the same aggregates in
-             hand-written SQL; ratio to the raw SQL.
+``figures``  every chart's figures (by state, sector, town, level, monthly found/closed, rates,
+             overdue list) for the leader, a unit head (its unit's subtree), a unit's staff and an
+             enterprise user: through ``selectors.figures_for`` (what the page, its JSON endpoints and
+             the API use: the tallies of ``hazards/models_figures.py`` where they answer, live for the
+             enterprise), through the whole page as a browser loads it (the page and one JSON request
+             per chart), through the live aggregate (``selectors.all_figures``) and as hand-written
+             aggregate SQL; ratios to the raw SQL. The tally figures are asserted equal to the live ones.
+             Then the upkeep: ``check_figures`` and ``rebuild_figures`` at this size, and writes (one
+             statement over 10,000 rows; 1,000 single-row updates) with the tally triggers and without.
 ``import``   an Excel file of ``--import-rows`` valid hazard rows (default 100,000) imported through the
              one import pipeline (``anjian.common.imports`` with ``HazardImport``: every row through the
              registration form and model rules, numbers from the numbering service, audit events),
@@ -87,10 +96,14 @@ def setup_django() -> None:
     django.setup()
 
 
-def users():
+LIST_USERS = ("leader", "staff", "enterprise")
+FIGURE_USERS = ("leader", "head", "staff", "enterprise")
+
+
+def users(names=LIST_USERS):
     from anjian.orgs.models import User
 
-    return {name: User.objects.get(username=f"bench_{name}") for name in ("leader", "staff", "enterprise")}
+    return {name: User.objects.get(username=f"bench_{name}") for name in names}
 
 
 # ---------------------------------------------------------------------------
@@ -122,7 +135,7 @@ STATES = (
 
 
 def base_data(enterprises: int = 200) -> dict:
-    """Towns, a committee with 8 departments, ``enterprises`` enterprises, three users with grants."""
+    """Towns, a committee with 8 departments, ``enterprises`` enterprises, four users with grants."""
     from anjian.orgs import services as org_services
     from anjian.orgs.choices import DataScope, OrgUnitKind, Role
     from anjian.orgs.models import OrgUnit, RoleAssignment, User
@@ -161,6 +174,7 @@ def base_data(enterprises: int = 200) -> dict:
     OrgUnit._base_manager.bulk_update(ents, ["path"])
     grants = {
         "leader": (committee, Role.LEADER, DataScope.UNIT_SUBTREE),
+        "head": (departments[0], Role.UNIT_HEAD, DataScope.UNIT_SUBTREE),
         "staff": (departments[0], Role.UNIT_STAFF, DataScope.OWN_UNIT),
         "enterprise": (ents[0], Role.ENTERPRISE_USER, DataScope.OWN_ENTERPRISE),
     }
@@ -234,7 +248,8 @@ def step_seed(args) -> dict:
             end = min(start + chunk - 1, args.hazards)
             cursor.execute(sql, [start, end])
             log(f"generated hazards {end:,}/{args.hazards:,}")
-        cursor.execute("ANALYZE")
+        # As autovacuum leaves a table at rest: statistics and the visibility map (index-only scans).
+        cursor.execute("VACUUM ANALYZE")
         cursor.execute("SELECT pg_total_relation_size('hazards_hazard')")
         size = cursor.fetchone()[0]
     return {
@@ -262,7 +277,7 @@ def scope_sql(name: str, user) -> tuple[str, list]:
     from anjian.orgs.scope import user_grants
 
     grant = user_grants(user)[0]
-    if name == "leader":
+    if name in ("leader", "head"):
         return "h.supervising_unit_id IN (SELECT id FROM orgs_orgunit WHERE path LIKE %s)", [grant.unit_path + "%"]
     if name == "staff":
         return "h.supervising_unit_id = %s", [grant.unit_id]
@@ -412,33 +427,125 @@ def raw_figures(where: str, params: list, today: dt.date) -> dict:
 
 
 def step_figures(args) -> dict:
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
+        return _step_figures(args)
+
+
+def _step_figures(args) -> dict:
+    """The figures page's numbers per user: from the tallies (``selectors.figures_for``, what the page,
+    its JSON endpoints and the API use), the live aggregate (``selectors.all_figures``) and the raw SQL
+    aggregate; the whole page as a browser loads it (page + one JSON request per chart); then what
+    keeping the tallies costs (check, rebuild, writes with and without the triggers)."""
+    from django.test import Client
+    from django.urls import reverse
     from django.utils import timezone
 
     from anjian.hazards import selectors
 
     today = timezone.localdate()
     out = {}
-    for name, user in users().items():
+    repeat = max(5, args.repeat // 2)
+    for name, user in users(FIGURE_USERS).items():
         where, params = scope_sql(name, user)
+        client = Client()
+        client.force_login(user)
 
-        def orm(user=user):
+        def tally(user=user):
+            return selectors.figures_for(user).all(today)
+
+        def live(user=user):
             return selectors.all_figures(selectors.hazard_queryset(user), today)
 
         def raw(where=where, params=params):
             return raw_figures(where, params, today)
 
-        figures, check = orm(), raw()
+        def page(client=client):
+            response = client.get(reverse("hazards:figures"), HTTP_HOST="localhost")
+            assert response.status_code == 200, response.status_code
+            for chart in selectors.CHARTS:
+                url = reverse("hazards:figure_data", args=[chart]) + ("?limit=20" if chart == "overdue" else "")
+                assert client.get(url, HTTP_HOST="localhost").status_code == 200
+
+        source = selectors.figures_for(user).source
+        figures, check = tally(), raw()
+        assert figures == live(), f"{name}: the tally figures differ from the live aggregate"
         assert figures["rates"]["total"] == check["rates"][0], f"{name}: the figures disagree with the raw SQL"
         assert {r["key"]: r["count"] for r in figures["by_state"] if r["count"]} == check["by_state"]
-        t_orm = timed(orm, max(3, args.repeat // 3), warmup=1)
+        t_tally = timed(tally, repeat, warmup=1)
+        t_page = timed(page, repeat, warmup=1)
         t_raw = timed(raw, max(3, args.repeat // 3), warmup=1)
+        t_live = timed(live, max(3, args.repeat // 3), warmup=1)
         out[name] = {
             "hazards_in_scope": figures["rates"]["total"] + figures["by_state"][-1]["count"],
+            "source": source,
+            "figures_for": t_tally,
+            "page_with_chart_requests": t_page,
             "raw_sql": t_raw,
-            "selectors": t_orm,
-            "ratios": {"selectors_over_raw": ratio(t_orm, t_raw)},
+            "selectors_live": t_live,
+            "ratios": {
+                "figures_for_over_raw": ratio(t_tally, t_raw),
+                "page_over_raw": ratio(t_page, t_raw),
+                "live_over_raw": ratio(t_live, t_raw),
+            },
         }
-        log(f"figures {name}: raw {t_raw['median_ms']} ms, selectors {t_orm['median_ms']} ms")
+        log(
+            f"figures {name} ({source}): figures_for {t_tally['median_ms']} ms, page+charts {t_page['median_ms']} ms, "
+            f"raw SQL {t_raw['median_ms']} ms, live selectors {t_live['median_ms']} ms"
+        )
+    out["upkeep"] = tally_upkeep()
+    return out
+
+
+def tally_upkeep() -> dict:
+    """What keeping the tallies costs: ``check_figures`` and ``rebuild_figures`` once each, and writes
+    with the triggers against the same writes with them disabled (each in a rolled-back transaction)."""
+    from django.db import connection, transaction
+
+    from anjian.hazards.figures import figures_check, figures_rebuild
+
+    out = {}
+    t0 = time.perf_counter()
+    differences = figures_check()
+    out["check_seconds"] = round(time.perf_counter() - t0, 2)
+    out["check_differences"] = len(differences)
+    assert not differences, f"the tallies differ from the live aggregate: {differences[:3]}"
+    t0 = time.perf_counter()
+    figures_rebuild()
+    out["rebuild_seconds"] = round(time.perf_counter() - t0, 2)
+    log(f"check_figures {out['check_seconds']} s, rebuild_figures {out['rebuild_seconds']} s")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM hazards_hazard WHERE status = 'rectifying' ORDER BY id LIMIT 10000")
+        ids = [row[0] for row in cursor.fetchall()]
+
+    def writes(triggers: bool, bulk: bool) -> float:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if not triggers:
+                cursor.execute("ALTER TABLE hazards_hazard DISABLE TRIGGER USER")
+            t0 = time.perf_counter()
+            if bulk:
+                cursor.execute("UPDATE hazards_hazard SET status = 'submitted' WHERE id = ANY(%s)", [ids])
+            else:
+                for pk in ids[:1000]:
+                    cursor.execute("UPDATE hazards_hazard SET status = 'submitted' WHERE id = %s", [pk])
+            seconds = time.perf_counter() - t0
+            transaction.set_rollback(True)
+        return seconds
+
+    for label, bulk, rows in (("one_statement_10000_rows", True, len(ids)), ("1000_single_row_updates", False, 1000)):
+        with_t = statistics.median(writes(True, bulk) for _ in range(3))
+        without = statistics.median(writes(False, bulk) for _ in range(3))
+        out[label] = {
+            "rows": rows,
+            "with_triggers_ms": round(with_t * 1000, 1),
+            "without_ms": round(without * 1000, 1),
+            "ratio": round(with_t / without, 2) if without else None,
+        }
+        log(f"writes {label}: {out[label]}")
     return out
 
 
@@ -633,6 +740,32 @@ def step_import(args) -> dict:
     return out
 
 
+# Hazards generated per scale (``--scale`` or ANJIAN_BENCH_SCALE; ``--hazards`` overrides).
+SCALE_HAZARDS = {"district": 100_000, "city": 1_000_000}
+FIGURES_GOAL = "≤ 300 ms at 10⁶ hazards"
+
+
+def summary(doc: dict) -> list[dict]:
+    """One row per user of the figures page: our figure, the raw SQL aggregate, the ratio (benchmarks/run.py's format)."""
+    rows = []
+    for name, fig in doc.get("figures", {}).items():
+        if name == "upkeep":
+            continue
+        rows.append(
+            {
+                "mechanism": f"hazard figures ({name}, {fig['source']}, {fig['hazards_in_scope']:,} in scope)",
+                "database": "postgresql",
+                "figure": fig["figures_for"]["median_ms"],
+                "reference": fig["raw_sql"]["median_ms"],
+                "unit": f"ms at {doc['seed']['hazards']:,} hazards",
+                "reference_is": "the same figures as hand-written aggregate SQL over hazards_hazard",
+                "ratio": fig["ratios"]["figures_for_over_raw"],
+                "goal": FIGURES_GOAL if name == "leader" else None,
+            }
+        )
+    return rows
+
+
 STEPS = {"seed": step_seed, "list": step_list, "figures": step_figures, "import": step_import}
 
 
@@ -667,6 +800,7 @@ def orchestrate(args) -> int:
     t0 = time.perf_counter()
     doc: dict = {
         "benchmark": "hazards",
+        "scale": args.scale,
         "started_at": started,
         "load_at_start": runner.loadavg(),
         "machine": runner.machine_info(),
@@ -688,6 +822,9 @@ def orchestrate(args) -> int:
             doc["seed"] = run_step(env, "seed", args)
             doc["list"] = run_step(env, "list", args)
             doc["figures"] = run_step(env, "figures", args)
+            doc["summary"] = summary(doc)
+            if hasattr(runner, "format_summary"):  # the shared table of benchmarks/run.py, where present
+                log("summary (ours vs the reference, same run):\n" + runner.format_summary(doc["summary"]))
         if args.import_rows:
             with runner.PostgresDatabase(args.postgres)("hz_import") as (url, workdir):
                 env = runner.child_env(url, "postgresql", workdir)
@@ -710,13 +847,21 @@ def orchestrate(args) -> int:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postgres", metavar="URL", help="the PostgreSQL server (a fresh database is created)")
-    parser.add_argument("--hazards", type=int, default=1_000_000, help="hazards generated for list/figures (1000000)")
+    parser.add_argument(
+        "--scale",
+        choices=sorted(SCALE_HAZARDS),
+        default=os.environ.get("ANJIAN_BENCH_SCALE") or "district",
+        help="sizes: district (10⁵ hazards, the default) or city (10⁶); also read from ANJIAN_BENCH_SCALE",
+    )
+    parser.add_argument("--hazards", type=int, help="hazards generated for list/figures (default: by --scale)")
     parser.add_argument("--import-rows", type=int, default=100_000, help="rows of the Excel import (100000; 0 skips)")
     parser.add_argument("--repeat", type=int, default=15, help="timed repetitions per list measurement (15)")
     parser.add_argument("--output", metavar="FILE", help="also write the JSON document to FILE")
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.hazards is None:
+        args.hazards = SCALE_HAZARDS[args.scale]
     if args.step:
         setup_django()
         print(json.dumps(STEPS[args.step](args), ensure_ascii=False, default=str))

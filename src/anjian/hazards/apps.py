@@ -28,6 +28,7 @@ class HazardsConfig(AppConfig):
         rules.register_criteria_source(criteria.database_criteria)
         post_save.connect(criteria.clear_cache, sender=CriteriaVersion, dispatch_uid="anjian-criteria-cache")
         post_migrate.connect(_sync_criteria, sender=self, dispatch_uid="anjian-criteria-sync")
+        post_migrate.connect(_ensure_figure_triggers, sender=self, dispatch_uid="anjian-figure-triggers")
         # The shared 提醒 → 督办 → 约谈 ladder, counted in working days past the deadline in force.
         register_escalation(
             Hazard,
@@ -47,3 +48,20 @@ def _sync_criteria(**kwargs) -> None:
     from anjian.hazards.criteria import sync_packaged
 
     sync_packaged()
+
+
+def _ensure_figure_triggers(using="default", **kwargs) -> None:
+    """The figure tallies' triggers and indexes after every ``migrate``: SQLite drops them whenever a
+    migration remakes hazards_hazard, and the hazards written meanwhile were not counted, so a
+    missing one is reinstalled and the tallies recounted (present ones: one query, nothing else)."""
+    from django.db import connections, transaction
+
+    from anjian.hazards import figures_sql
+
+    connection = connections[using]
+    if "hazards_hazardtally" not in connection.introspection.table_names():
+        return
+    if figures_sql.missing(connection):
+        with transaction.atomic(using=using):
+            figures_sql.install(connection)
+            figures_sql.rebuild(connection)

@@ -5,12 +5,15 @@ tally is described once (``TALLIES``: its table, its key columns as expressions 
 row, the hazards it counts); the triggers and the rebuild are generated from that description,
 so they cannot disagree with each other.
 
+- Each tally has a unique index over its keys, with NULL (no town, on-time unknown) held as a
+  value of its own, so there is one row per key and a key is found by index.
 - SQLite (writers are serialised): row triggers. An update subtracts the old row's keys and adds
   the new row's, only when a key changed.
-- PostgreSQL: statement triggers with transition tables, so a ``bulk_create`` or a
-  ``QuerySet.update`` of 10⁵ rows costs one grouped pass, not 10⁵ trigger calls. Keys are applied
-  in sorted order (concurrent writers lock tally rows in the same order: no deadlock). Two first
-  writers of a new key may both insert it; readers sum, so that stays exact.
+- PostgreSQL: statement triggers with transition tables, one ``INSERT … ON CONFLICT DO UPDATE`` per
+  tally of the statement's grouped deltas, so a ``bulk_create`` or a ``QuerySet.update`` of 10⁵ rows
+  costs one grouped pass, not 10⁵ trigger calls, and concurrent first writers of a key cannot
+  duplicate it. Keys are applied in sorted order (concurrent writers lock rows in one order).
+- Two partial indexes on the hazards serve the overdue count and list, which stay live.
 
 The month of close-out is taken in ``settings.TIME_ZONE`` (Asia/Shanghai) as the figures are. On
 SQLite that is a fixed offset computed at install time, which is exact for zones without daylight
@@ -77,6 +80,20 @@ def _expression(vendor: str, tally: Tally, key: str, r: str) -> str:
     raise ValueError(kind)
 
 
+def _keyed(vendor: str, key: str, expr: str) -> str:
+    """``expr`` as the tally's unique key holds it: the nullable keys with NULL as a value of its own
+    (no town: 0, ids start at 1; on time unknown: -1), so a plain unique index finds every row."""
+    if key == "town_id":
+        return f"COALESCE({expr}, 0)"
+    if key == "on_time":
+        return f"COALESCE({expr}::int, -1)" if vendor == "postgresql" else f"COALESCE({expr}, -1)"
+    return expr
+
+
+def _unique_columns(vendor: str, tally: Tally) -> str:
+    return ", ".join(f"({_keyed(vendor, k, k)})" if _keyed(vendor, k, k) != k else k for k in tally.keys)
+
+
 def _exprs(vendor: str, tally: Tally, r: str) -> list[str]:
     return [_expression(vendor, tally, key, r) for key in tally.keys]
 
@@ -117,7 +134,10 @@ def rebuild_statements(vendor: str) -> list[str]:
 # ---------------------------------------------------------------------------
 def _sqlite_apply(tally: Tally, r: str, delta: int) -> str:
     exprs = _exprs("sqlite", tally, r)
-    match = " AND ".join(f"{key} IS {expr}" for key, expr in zip(tally.keys, exprs, strict=True))
+    match = " AND ".join(
+        f"{_keyed('sqlite', key, key)} = {_keyed('sqlite', key, expr)}"
+        for key, expr in zip(tally.keys, exprs, strict=True)
+    )
     return (
         f"INSERT INTO {tally.table} ({', '.join(tally.keys)}, n) SELECT {', '.join(exprs)}, 0 "
         f"WHERE NOT EXISTS (SELECT 1 FROM {tally.table} WHERE {match}); "
@@ -154,23 +174,17 @@ def _sqlite_triggers() -> list[tuple[str, str]]:
 # PostgreSQL: statement triggers over transition tables
 # ---------------------------------------------------------------------------
 def _pg_apply(tally: Tally, sources: list[tuple[str, int]]) -> str:
-    """A loop over the grouped deltas of ``sources`` (transition table, sign) applied to ``tally``."""
+    """One upsert of the grouped deltas of ``sources`` (transition table, sign) into ``tally``."""
     parts = [
         f"SELECT {', '.join(f'{e} AS {k}' for k, e in zip(tally.keys, _exprs('postgresql', tally, 'h'), strict=True))}, "
         f"{sign} AS d FROM {table} h WHERE {_counts(tally, 'h')}"
         for table, sign in sources
     ]
     keys = ", ".join(tally.keys)
-    match = " AND ".join(f"{k} IS NOT DISTINCT FROM r.{k}" for k in tally.keys)
     return f"""
-    FOR r IN SELECT {keys}, sum(d) AS d FROM ({" UNION ALL ".join(parts)}) x
-             GROUP BY {keys} HAVING sum(d) <> 0 ORDER BY {keys} LOOP
-        UPDATE {tally.table} SET n = n + r.d
-         WHERE id = (SELECT id FROM {tally.table} WHERE {match} ORDER BY id LIMIT 1);
-        IF NOT FOUND THEN
-            INSERT INTO {tally.table} ({keys}, n) VALUES ({", ".join(f"r.{k}" for k in tally.keys)}, r.d);
-        END IF;
-    END LOOP;"""
+    INSERT INTO {tally.table} AS t ({keys}, n)
+    SELECT {keys}, sum(d) FROM ({" UNION ALL ".join(parts)}) x GROUP BY {keys} HAVING sum(d) <> 0 ORDER BY {keys}
+    ON CONFLICT ({_unique_columns("postgresql", tally)}) DO UPDATE SET n = t.n + EXCLUDED.n;"""
 
 
 PG_EVENTS = {
@@ -186,7 +200,6 @@ def _pg_create() -> list[str]:
         body = "".join(_pg_apply(tally, sources) for tally in TALLIES)
         out += [
             f"""CREATE OR REPLACE FUNCTION {PREFIX}_{suffix}() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE r record;
 BEGIN{body}
     RETURN NULL;
 END $$""",
@@ -218,18 +231,68 @@ def _pg_drop() -> list[str]:
 # ---------------------------------------------------------------------------
 # Install / remove
 # ---------------------------------------------------------------------------
+def _unique_indexes(vendor: str) -> list[str]:
+    return [
+        f"CREATE UNIQUE INDEX IF NOT EXISTS {t.table}_key ON {t.table} ({_unique_columns(vendor, t)})" for t in TALLIES
+    ] + _overdue_indexes()
+
+
+# The overdue count and list stay live (today moves): partial indexes over the hazards whose deadline
+# runs, ordered as the list is, so the leader's list reads its first 50 rows in order and a unit's
+# count is an index-only range scan — not a sort of every open hazard.
+OVERDUE_INDEXES = {
+    "hazards_overdue_idx": "deadline, id",
+    "hazards_unit_overdue_idx": "supervising_unit_id, deadline, id",
+}
+
+
+def _overdue_indexes() -> list[str]:
+    from anjian.hazards.choices import DEADLINE_STATES
+
+    states = ", ".join(f"'{s}'" for s in DEADLINE_STATES)
+    return [
+        f"CREATE INDEX IF NOT EXISTS {name} ON {HAZARDS} ({columns}) WHERE status IN ({states})"
+        for name, columns in OVERDUE_INDEXES.items()
+    ]
+
+
 def create_statements(vendor: str) -> list[str]:
     if _vendor(vendor) == "sqlite":
-        return [f"DROP TRIGGER IF EXISTS {name}" for name, _sql in _sqlite_triggers()] + [
-            f"CREATE TRIGGER {name} {sql}" for name, sql in _sqlite_triggers()
-        ]
-    return _pg_create()
+        return (
+            _unique_indexes(vendor)
+            + [f"DROP TRIGGER IF EXISTS {name}" for name, _sql in _sqlite_triggers()]
+            + [f"CREATE TRIGGER {name} {sql}" for name, sql in _sqlite_triggers()]
+        )
+    return _unique_indexes(vendor) + _pg_create()
 
 
 def drop_statements(vendor: str) -> list[str]:
+    indexes = [f"DROP INDEX IF EXISTS {t.table}_key" for t in TALLIES] + [
+        f"DROP INDEX IF EXISTS {name}" for name in OVERDUE_INDEXES
+    ]
     if _vendor(vendor) == "sqlite":
-        return [f"DROP TRIGGER IF EXISTS {name}" for name, _sql in _sqlite_triggers()]
-    return _pg_drop()
+        return [f"DROP TRIGGER IF EXISTS {name}" for name, _sql in _sqlite_triggers()] + indexes
+    return _pg_drop() + indexes
+
+
+def missing(connection) -> bool:
+    """Whether a trigger or index of this module is missing (SQLite drops them when a migration
+    remakes the table; the hazards app reinstalls them after ``migrate``)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'index')")
+        else:
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal UNION ALL "
+                "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+            )
+        present = {row[0] for row in cursor.fetchall()}
+    if connection.vendor == "sqlite":
+        wanted = {name for name, _sql in _sqlite_triggers()}
+    else:
+        wanted = {f"{PREFIX}_{suffix}" for suffix in (*PG_EVENTS, "truncate")}
+    wanted |= {f"{t.table}_key" for t in TALLIES} | set(OVERDUE_INDEXES)
+    return not wanted <= present
 
 
 def install(connection) -> None:

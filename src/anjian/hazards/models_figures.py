@@ -10,9 +10,10 @@ tallies cannot answer (an enterprise's) makes the figures fall back to the live 
 
 The triggers (``figures_sql``, installed by a migration on SQLite and PostgreSQL) subtract each
 changed hazard's old keys and add its new ones, so every write path — services, ``bulk_create``,
-``QuerySet.update``, the admin, raw SQL — keeps the counts right. A row may hold ``n = 0`` or
-the same keys twice (two first writers of a key at once on PostgreSQL): readers always
-``SUM(n)``. ``anjian check_figures`` compares them with the live aggregate; ``anjian
+``QuerySet.update``, the admin, raw SQL — keeps the counts right. One row per key (a unique
+index); a row may hold ``n = 0`` once its hazards are gone, and readers ``SUM(n)``. After every
+``migrate`` the hazards app reinstalls missing triggers and recounts (SQLite drops them when a
+migration remakes the hazard table). ``anjian check_figures`` compares them with the live aggregate; ``anjian
 rebuild_figures`` (and a nightly task) recompute them.
 
 The foreign keys carry no database constraint: a tally row must never stop a unit or a town from

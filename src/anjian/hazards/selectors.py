@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,19 +49,15 @@ def hazard_list(*, user, filters: dict | None = None):
 # ---------------------------------------------------------------------------
 # Figures (each chart one function; the JSON endpoints, the bulletin and the API call them)
 # ---------------------------------------------------------------------------
-def _n(qs, condition: Q | None = None):
-    """How many hazards: rows of the hazard table, or the sum of a tally's counts (``models_figures``)."""
-    if getattr(qs.model, "is_tally", False):
-        return Coalesce(Sum("n", filter=condition), 0)
-    return Count("id", filter=condition)
-
-
 def _counts(qs, field: str) -> dict:
-    return {row[field]: row["c"] for row in qs.order_by().values(field).annotate(c=_n(qs)) if row["c"]}
+    return {row[field]: row["c"] for row in qs.order_by().values(field).annotate(c=Count("id"))}
 
 
 def by_state(qs) -> list[dict]:
-    counts = _counts(qs, "status")
+    return _state_rows(_counts(qs, "status"))
+
+
+def _state_rows(counts: dict) -> list[dict]:
     return [
         {"key": value, "label": str(label), "count": counts.get(value, 0), "color": STATUS_HEX[value]}
         for value, label in HazardStatus.choices
@@ -68,13 +65,18 @@ def by_state(qs) -> list[dict]:
 
 
 def by_sector(qs) -> list[dict]:
-    counts = _counts(qs, "sector")
-    return [{"key": value, "label": str(label), "count": counts.get(value, 0)} for value, label in Sector.choices]
+    return _choice_rows(Sector.choices, _counts(qs, "sector"))
 
 
 def by_level(qs) -> list[dict]:
-    counts = _counts(qs, "level")
-    return [{"key": value, "label": str(label), "count": counts.get(value, 0)} for value, label in HazardLevel.choices]
+    return _choice_rows(HazardLevel.choices, _counts(qs, "level"))
+
+
+def _choice_rows(choices, counts: dict) -> list[dict]:
+    return [{"key": value, "label": str(label), "count": counts.get(value, 0)} for value, label in choices]
+
+
+NOT_OPEN = (HazardStatus.CLOSED, HazardStatus.CANCELLED)
 
 
 def by_town(qs) -> list[dict]:
@@ -82,12 +84,15 @@ def by_town(qs) -> list[dict]:
         qs.order_by()
         .values("town_id", "town__name", "town__sort_order")
         .annotate(
-            c=_n(qs, ~Q(status=HazardStatus.CANCELLED)),
-            open=_n(qs, Q(status__in=[s for s in HazardStatus.values if s not in ("closed", "cancelled")])),
-            closed=_n(qs, Q(status=HazardStatus.CLOSED)),
-            any=_n(qs),
+            c=Count("id", filter=~Q(status=HazardStatus.CANCELLED)),
+            open=Count("id", filter=~Q(status__in=NOT_OPEN)),
+            closed=Count("id", filter=Q(status=HazardStatus.CLOSED)),
         )
     )
+    return _town_rows(rows)
+
+
+def _town_rows(rows) -> list[dict]:
     out = [
         {
             "key": row["town_id"],
@@ -98,7 +103,6 @@ def by_town(qs) -> list[dict]:
             "order": row["town__sort_order"] if row["town__sort_order"] is not None else 10**6,
         }
         for row in rows
-        if row["any"]  # a tally may keep a town whose hazards are gone, at zero
     ]
     out.sort(key=lambda r: (r["order"], r["label"]))
     for row in out:
@@ -159,16 +163,6 @@ def _monthly(starts: list[dt.date], found_rows, closed_rows) -> dict:
     }
 
 
-def _rate_counts(qs) -> dict:
-    return {
-        "total": _n(qs, ~Q(status=HazardStatus.CANCELLED)),
-        "closed": _n(qs, Q(status=HazardStatus.CLOSED)),
-        "closed_on_time": _n(qs, Q(status=HazardStatus.CLOSED, on_time=True)),
-        "major": _n(qs, Q(level=HazardLevel.MAJOR) & ~Q(status=HazardStatus.CANCELLED)),
-        "major_closed": _n(qs, Q(level=HazardLevel.MAJOR, status=HazardStatus.CLOSED)),
-    }
-
-
 def _overdue_q(today: dt.date) -> Q:
     return Q(status__in=DEADLINE_STATES, deadline__lt=today)
 
@@ -176,7 +170,14 @@ def _overdue_q(today: dt.date) -> Q:
 def rates(qs, today: dt.date | None = None) -> dict:
     """整改率 = closed out / all not cancelled; 按期整改率 = closed out on time / closed out."""
     today = today or timezone.localdate()
-    row = qs.order_by().aggregate(**_rate_counts(qs), overdue=Count("id", filter=_overdue_q(today)))
+    row = qs.order_by().aggregate(
+        total=Count("id", filter=~Q(status=HazardStatus.CANCELLED)),
+        closed=Count("id", filter=Q(status=HazardStatus.CLOSED)),
+        closed_on_time=Count("id", filter=Q(status=HazardStatus.CLOSED, on_time=True)),
+        major=Count("id", filter=Q(level=HazardLevel.MAJOR) & ~Q(status=HazardStatus.CANCELLED)),
+        major_closed=Count("id", filter=Q(level=HazardLevel.MAJOR, status=HazardStatus.CLOSED)),
+        overdue=Count("id", filter=_overdue_q(today)),
+    )
     return _with_rates(row)
 
 
@@ -281,7 +282,11 @@ TALLY_FILTERS = frozenset({"sector", "level", "town"})
 class Figures:
     """The figures of one user's filtered scope. ``source`` says where they come from: ``"tally"``
     (``models_figures``, kept exact by triggers) or ``"live"`` (the aggregate over ``hazards``). The
-    overdue count and list are always live: they depend on today's date."""
+    overdue count and list are always live: they depend on today's date.
+
+    On the tally path the state, sector, level and town charts and the rates come from one grouped
+    read of ``HazardTally`` (a few thousand rows for the whole district), summed here the way the
+    live functions count (the tests hold the two paths equal)."""
 
     source: str
     hazards: QuerySet
@@ -297,15 +302,57 @@ class Figures:
         today = today or timezone.localdate()
         if name == "monthly":
             starts = _month_starts(today, 12)
-            since = starts[0]
-            found_rows = self.found.order_by().filter(month__gte=since).values(m=F("month")).annotate(c=Sum("n"))
-            closed_rows = self.closed.order_by().filter(month__gte=since).values(m=F("month")).annotate(c=Sum("n"))
+            found_rows = self.found.order_by().filter(month__gte=starts[0]).values(m=F("month")).annotate(c=Sum("n"))
+            closed_rows = self.closed.order_by().filter(month__gte=starts[0]).values(m=F("month")).annotate(c=Sum("n"))
             return _monthly(starts, found_rows, closed_rows)
         if name == "rates":
-            row = self.counts.order_by().aggregate(**_rate_counts(self.counts))
-            row["overdue"] = self.hazards.order_by().filter(_overdue_q(today)).count()
-            return _with_rates(row)
-        return CHARTS[name](self.counts)
+            return self._rates(today)
+        if name == "by_town":
+            return self._by_town()
+        field = {"by_state": "status", "by_sector": "sector", "by_level": "level"}[name]
+        counts: dict = {}
+        for row in self._grouped:
+            counts[row[field]] = counts.get(row[field], 0) + row["c"]
+        if name == "by_state":
+            return _state_rows(counts)
+        return _choice_rows(Sector.choices if name == "by_sector" else HazardLevel.choices, counts)
+
+    @cached_property
+    def _grouped(self) -> list[dict]:
+        return [
+            row
+            for row in self.counts.order_by()
+            .values("status", "sector", "level", "on_time", "town_id", "town__name", "town__sort_order")
+            .annotate(c=Sum("n"))
+            if row["c"]
+        ]
+
+    def _by_town(self) -> list[dict]:
+        towns: dict = {}
+        for row in self._grouped:
+            town = towns.setdefault(
+                row["town_id"],
+                {k: row[k] for k in ("town_id", "town__name", "town__sort_order")} | {"c": 0, "open": 0, "closed": 0},
+            )
+            status, c = row["status"], row["c"]
+            town["c"] += c if status != HazardStatus.CANCELLED else 0
+            town["open"] += c if status not in NOT_OPEN else 0
+            town["closed"] += c if status == HazardStatus.CLOSED else 0
+        return _town_rows(towns.values())
+
+    def _rates(self, today: dt.date) -> dict:
+        row = dict.fromkeys(("total", "closed", "closed_on_time", "major", "major_closed"), 0)
+        for g in self._grouped:
+            c, closed, major = g["c"], g["status"] == HazardStatus.CLOSED, g["level"] == HazardLevel.MAJOR
+            if g["status"] != HazardStatus.CANCELLED:
+                row["total"] += c
+                row["major"] += c if major else 0
+            if closed:
+                row["closed"] += c
+                row["closed_on_time"] += c if g["on_time"] is True else 0
+                row["major_closed"] += c if major else 0
+        row["overdue"] = self.hazards.order_by().filter(_overdue_q(today)).count()
+        return _with_rates(row)
 
     def rates(self, today: dt.date | None = None) -> dict:
         return self.figure("rates", today)
