@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "anjian.accounts",
     "anjian.plans",
     "anjian.hazards",
+    "anjian.construction",
 ]
 
 MIDDLEWARE = [
@@ -438,5 +439,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("ANJIAN_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "huey": {"level": "INFO"}},
 }
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "common/table.html"  # Bootstrap 5, rows as cards on phones
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
