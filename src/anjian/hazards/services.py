@@ -441,6 +441,11 @@ def _tell(people, title: str, hazard, level: str = "info") -> None:
         notify(people, title=title[:200], url=hazard.get_absolute_url(), level=level, obj=hazard)
 
 
+def _tell_enterprise(hazard, title: str, level: str) -> None:
+    """Notify the responsible enterprise's users of a step in their hazard."""
+    _tell(_people(hazard.responsible_enterprise, Role.ENTERPRISE_USER), title, hazard, level)
+
+
 def on_assign(hazard, *, actor, reason, responsible_enterprise=None, deadline=None, **extra):
     if responsible_enterprise is None or deadline is None:
         raise TransitionNotAllowed(_("交办须指定责任企业和整改期限"), code="assign_incomplete")
@@ -453,10 +458,9 @@ def on_assign(hazard, *, actor, reason, responsible_enterprise=None, deadline=No
         if extra.get(name):
             setattr(hazard, name, extra[name])
     hazard.assigned_at = timezone.now()
-    _tell(
-        _people(responsible_enterprise, Role.ENTERPRISE_USER),
-        _("隐患 %(n)s 已交办贵单位整改，期限 %(d)s") % {"n": hazard.number, "d": deadline.isoformat()},
+    _tell_enterprise(
         hazard,
+        _("隐患 %(n)s 已交办贵单位整改，期限 %(d)s") % {"n": hazard.number, "d": deadline.isoformat()},
         "warning",
     )
 
@@ -500,22 +504,16 @@ def on_approve_extension(hazard, *, actor, reason, **extra):
         raise TransitionNotAllowed(_("没有待审批的延期申请"), code="no_extension_request")
     hazard.deadline = hazard.requested_deadline
     hazard.requested_deadline = None
-    _tell(
-        _people(hazard.responsible_enterprise, Role.ENTERPRISE_USER),
-        _("隐患 %(n)s 的延期申请已批准，新期限 %(d)s") % {"n": hazard.number, "d": hazard.deadline.isoformat()},
+    _tell_enterprise(
         hazard,
+        _("隐患 %(n)s 的延期申请已批准，新期限 %(d)s") % {"n": hazard.number, "d": hazard.deadline.isoformat()},
         "success",
     )
 
 
 def on_deny_extension(hazard, *, actor, reason, **extra):
     hazard.requested_deadline = None
-    _tell(
-        _people(hazard.responsible_enterprise, Role.ENTERPRISE_USER),
-        _("隐患 %(n)s 的延期申请未获批准：%(r)s") % {"n": hazard.number, "r": reason},
-        hazard,
-        "danger",
-    )
+    _tell_enterprise(hazard, _("隐患 %(n)s 的延期申请未获批准：%(r)s") % {"n": hazard.number, "r": reason}, "danger")
 
 
 def on_submit(hazard, *, actor, reason, **extra):
@@ -590,12 +588,7 @@ def on_verify(hazard, *, actor, reason, **extra):
 def on_reject(hazard, *, actor, reason, **extra):
     submission = _pending_submission(hazard)
     _decide(submission, SubmissionVerdict.REJECTED, actor=actor, reason=reason)
-    _tell(
-        _people(hazard.responsible_enterprise, Role.ENTERPRISE_USER),
-        _("隐患 %(n)s 的整改材料被退回：%(r)s") % {"n": hazard.number, "r": reason},
-        hazard,
-        "danger",
-    )
+    _tell_enterprise(hazard, _("隐患 %(n)s 的整改材料被退回：%(r)s") % {"n": hazard.number, "r": reason}, "danger")
 
 
 def on_close_out(hazard, *, actor, reason, **extra):

@@ -13,7 +13,7 @@ from anjian.hazards.models import (
     PlanMilestone,
     RectificationPlan,
 )
-from anjian.orgs.choices import GOVERNMENT_KINDS, OrgUnitKind
+from anjian.hazards.services import CAMPAIGN_FIELDS, MEASURE_FIELDS
 from anjian.orgs.models import OrgUnit
 from anjian.orgs.rules import mask_phone
 from anjian.places.models import Division
@@ -91,16 +91,12 @@ class HazardSerializer(serializers.ModelSerializer):
         return obj.get_absolute_url()
 
 
-def _units():
-    return OrgUnit.objects.filter(kind__in=GOVERNMENT_KINDS, is_active=True)
-
-
-def _enterprises():
-    return OrgUnit.objects.filter(kind=OrgUnitKind.ENTERPRISE, is_active=True)
-
-
 class HazardWriteSerializer(serializers.Serializer):
-    """Registering or correcting a hazard. Coordinates in GCJ-02 (``crs: gcj02``) are stored as WGS84."""
+    """Registering or correcting a hazard. Coordinates in GCJ-02 (``crs: gcj02``) are stored as WGS84.
+
+    Shape only: the records must exist; their kinds (a government unit, an enterprise, a town) and
+    the actor's scope are the model's and the service's checks, with the same field-keyed errors as
+    on the page."""
 
     title = serializers.CharField(max_length=200)
     sector = serializers.ChoiceField(choices=Hazard._meta.get_field("sector").choices)
@@ -108,16 +104,14 @@ class HazardWriteSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=Hazard._meta.get_field("source").choices, required=False)
     campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
     description = serializers.CharField(required=False, allow_blank=True)
-    supervising_unit = serializers.PrimaryKeyRelatedField(queryset=_units())
-    subject = serializers.PrimaryKeyRelatedField(queryset=_enterprises(), required=False, allow_null=True)
+    supervising_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    subject = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), required=False, allow_null=True)
     responsible_enterprise = serializers.PrimaryKeyRelatedField(
-        queryset=_enterprises(), required=False, allow_null=True
+        queryset=OrgUnit.objects.all(), required=False, allow_null=True
     )
     responsible_person = serializers.CharField(max_length=50, required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    town = serializers.PrimaryKeyRelatedField(
-        queryset=Division.objects.filter(level="town"), required=False, allow_null=True
-    )
+    town = serializers.PrimaryKeyRelatedField(queryset=Division.objects.all(), required=False, allow_null=True)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     crs = serializers.ChoiceField(choices=CoordinateSystem.choices, required=False, default=CoordinateSystem.WGS84)
     lat = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
@@ -222,25 +216,7 @@ class CampaignSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Campaign
-        fields = [
-            "id",
-            "name",
-            "short_name",
-            "kind",
-            "kind_display",
-            "parent",
-            "sector",
-            "start_date",
-            "end_date",
-            "lead_unit",
-            "lead_unit_name",
-            "co_units",
-            "targets",
-            "target_rate",
-            "basis",
-            "is_active",
-            "version",
-        ]
+        fields = ["id", *CAMPAIGN_FIELDS, "kind_display", "lead_unit_name", "co_units", "version"]
         read_only_fields = fields
 
 
@@ -250,22 +226,7 @@ class MeasureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Measure
-        fields = [
-            "id",
-            "title",
-            "kind",
-            "kind_display",
-            "description",
-            "responsible_unit",
-            "deadline",
-            "status",
-            "status_display",
-            "completed_on",
-            "document_no",
-            "campaigns",
-            "hazards",
-            "version",
-        ]
+        fields = ["id", *MEASURE_FIELDS, "kind_display", "status_display", "campaigns", "hazards", "version"]
         read_only_fields = fields
 
 

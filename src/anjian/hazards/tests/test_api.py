@@ -156,6 +156,26 @@ class HazardApiTests(AnjianTestCase):
         ).json()
         self.assertEqual(submitted["status"], S.SUBMITTED)
 
+    def test_a_record_of_the_wrong_kind_is_refused_by_field_as_on_the_page(self):
+        # The serializer checks shape only; the model's kind checks answer, keyed by the field.
+        response = self.client_for(self.a.safety_staff).post(
+            reverse("api:hazard-list"),
+            {
+                "title": "x",
+                "sector": "gas",
+                "supervising_unit": self.a.enterprise.pk,
+                "town": self.a.places.district.pk,
+            },
+            content_type="application/json",
+        )
+        self.assertEqual(response.status_code, 400, response.content)
+        body = response.json()
+        text = response.content.decode()
+        self.assertIn("supervising_unit", text)
+        self.assertIn("监管单位应为政府部门或单位", text)
+        self.assertIn("town", text, body)
+        self.assertEqual(Hazard.objects.filter(title="x").count(), 0)
+
     def test_enterprise_users_cannot_register_by_api(self):
         response = self.client_for(self.a.ent_user).post(
             reverse("api:hazard-list"),
