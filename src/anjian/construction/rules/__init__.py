@@ -4,6 +4,13 @@ Importing this package registers every rule (``anjian rule --list``); services a
 plain functions from here.
 """
 
+from anjian.construction.rules.accidents import accident_level
+from anjian.construction.rules.curtain_walls import curtain_wall_schedule
+from anjian.construction.rules.high_risk import (
+    HighRiskWorkInputError,
+    classify_high_risk_work,
+    high_risk_work_categories,
+)
 from anjian.construction.rules.people import (
     age_on,
     check_id_number,
@@ -13,8 +20,13 @@ from anjian.construction.rules.people import (
 )
 
 __all__ = [
+    "HighRiskWorkInputError",
+    "accident_level",
     "age_on",
     "check_id_number",
+    "classify_high_risk_work",
+    "curtain_wall_schedule",
+    "high_risk_work_categories",
     "id_number_facts",
     "mask_id_number",
     "worker_age_verdict",
