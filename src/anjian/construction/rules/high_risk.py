@@ -57,11 +57,15 @@ def _evaluate(cond: dict, params: dict, missing: set[str]) -> bool | None:
     if "flag" in cond:
         return bool(params.get(cond["flag"], False))
     if "any" in cond or "all" in cond:
-        results = [_evaluate(c, params, missing) for c in cond.get("any") or cond.get("all")]
         decisive = "any" in cond  # True decides an OR, False decides an AND
+        undecided: set[str] = set()
+        results = [_evaluate(c, params, undecided) for c in cond.get("any") or cond.get("all")]
         if decisive in results:
-            return decisive
-        return None if None in results else not decisive
+            return decisive  # what was missing does not matter
+        if None in results:
+            missing.update(undecided)
+            return None
+        return not decisive
     names = [cond["param"]] + ([cond["other"]] if "other" in cond else [])
     absent = [n for n in names if params.get(n) is None]
     if absent:
