@@ -44,7 +44,7 @@ class HighRiskWorkInputError(CriteriaError):
 def item_label(criterion: dict) -> str:
     """ "附件2 一" or "附件1 二（三）": the annex, its section and, if any, the item."""
     annex = 2 if criterion["level"] == "beyond_scale" else 1
-    label = gettext("附件%(a)s %(s)s") % {"a": annex, "s": CN[criterion["section"]]}
+    label = f"附件{annex} {CN[criterion['section']]}"  # the document's own numbering, as article_label of hazards
     return label + (f"（{CN[criterion['item']]}）" if criterion.get("item") else "")
 
 
