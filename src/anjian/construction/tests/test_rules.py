@@ -5,10 +5,13 @@ import datetime as dt
 import io
 import json
 
+from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.test import SimpleTestCase, TestCase
+from django.test import SimpleTestCase, TestCase, override_settings
+from django.utils import translation
 
 from anjian.common.rules import RuleInputError, run_rule
+from anjian.common.tests.test_i18n import ensure_english_catalogue_compiled
 from anjian.construction.rules import (
     HighRiskWorkInputError,
     accident_level,
@@ -653,3 +656,24 @@ class RuleCommandTests(TestCase):
             self.command("high_risk_work", {"category": "foundation_pit"})
         with self.assertRaisesMessage(CommandError, "不认识的危大工程类别"):
             self.command("high_risk_work", {"category": "bridge"})
+
+
+# Overriding LOCALE_PATHS resets Django's translation cache, so the catalogue compiled here is read.
+@override_settings(LOCALE_PATHS=list(settings.LOCALE_PATHS))
+class EnglishReasonTests(TestCase):
+    @classmethod
+    def setUpClass(cls):
+        ensure_english_catalogue_compiled()
+        super().setUpClass()
+
+    def test_reasons_and_errors_are_in_the_active_language(self):
+        with translation.override("en"):
+            self.assertEqual(
+                check_id_number("110105194912310021"), "Wrong check character in the ID number: the 18th should be X"
+            )
+            reason = worker_age_verdict(birth_date=D(1965, 7, 1), sex="male", on=D(2025, 7, 1))[1]
+            self.assertEqual(
+                reason, "Male aged 60, at or over 60: banned from site work (basis: 沪建质安联〔2019〕346号)"
+            )
+            with self.assertRaisesMessage(HighRiskWorkInputError, "Category formwork_support lacks parameter"):
+                classify_high_risk_work("formwork_support", {"height_m": 6})
