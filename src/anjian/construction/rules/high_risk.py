@@ -21,6 +21,7 @@ A parameter the category does not have is an error, so a typo is never silently 
 
 from __future__ import annotations
 
+import copy
 import operator
 
 from django.utils.translation import gettext, gettext_lazy
@@ -134,7 +135,7 @@ def classify_high_risk_work(category: str, params: dict, *, version: str | None 
             )
         if matched and level == "none":
             level = wanted
-    obligations = [dict(o) for o in criteria["obligations"].get(level, [])]
+    obligations = copy.deepcopy(criteria["obligations"].get(level, []))  # callers may not touch the cached data
     return {
         "level": level,
         "level_label": criteria["levels"][level]["label"] if level != "none" else gettext("非危大工程"),
