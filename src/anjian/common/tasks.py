@@ -6,7 +6,7 @@ import time
 from django.conf import settings
 from django.utils import translation
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, periodic_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, periodic_task
 
 from anjian.common import audit
 from anjian.common.models import AuditVerification
@@ -60,3 +60,19 @@ def daily_escalate_overdue():
 def worker_heartbeat():
     """Lets /healthz tell whether a worker is consuming the queue."""
     HUEY.put(HEARTBEAT_KEY, time.time())
+
+
+@db_task(name="run_import_job")
+def run_import_job(job_id: int) -> str:
+    """A large Excel import (``anjian.common.imports.jobs``): the page's import path, on the queue."""
+    from anjian.common.imports.jobs import run_job
+
+    return run_job(job_id)
+
+
+@db_periodic_task(crontab(minute="*/5"), name="sweep_import_jobs")
+def sweep_import_jobs() -> int:
+    """Import jobs whose worker was killed: marked failed, their uploads removed."""
+    from anjian.common.imports.jobs import sweep_import_jobs as sweep
+
+    return sweep()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from anjian.common import escalation_views, notification_views, views
+from anjian.common.imports.views import import_progress
 from anjian.common.workflow_views import TransitionView
 
 app_name = "common"
@@ -15,6 +16,8 @@ urlpatterns = [
     ),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/thumbnail/", views.attachment_thumbnail, name="attachment_thumbnail"),
+    # A queued import's progress bar (no session, no database: see import_progress).
+    path("imports/progress/<str:token>/", import_progress, name="import_progress"),
     path("calendar/", views.calendar_list, name="calendar_list"),
     path("calendar/new/", views.calendar_year_edit, name="calendar_add"),
     path("calendar/<int:year>/", views.calendar_year_edit, name="calendar_edit"),

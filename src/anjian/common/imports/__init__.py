@@ -23,13 +23,17 @@ through, and optional page options (e.g. the parent unit). From that declaration
   failed-rows downloads) and ``anjian import_<thing> FILE [--dry-run] [--json]``, each wired by an
   app in a few lines.
 
-Large files are not queued: an import runs in the request or the command that started it, within
-the row limit (``ANJIAN_IMPORT_MAX_ROWS``, default 100 000) and the upload size limit.
+Large files run on the queue (``jobs``): above ``ANJIAN_IMPORT_QUEUE_ROWS`` data rows (default
+3 000, counted from the sheet's stored dimension, without a parse) the page keeps the upload,
+records an ``ImportJob`` and queues the same import path; the page shows a progress bar and then the
+same result. A failed or killed job saves no row and leaves no stored upload. Every import stays
+within the row limit (``ANJIAN_IMPORT_MAX_ROWS``, default 100 000) and the upload size limit; the
+command always runs in the foreground.
 
 The parts, one module each: ``specs`` (the declaration and the limits), ``cells`` (column kinds,
 normalisation, conversion, the per-file lookup cache), ``reading``, ``results``, ``running``,
-``workbooks`` (template and failed rows), ``stash`` (kept files), ``views`` (the page) and
-``commands``. Callers import from this package.
+``workbooks`` (template and failed rows), ``stash`` (kept files), ``jobs`` (the queue), ``views``
+(the page) and ``commands``. Callers import from this package.
 """
 
 from anjian.common.imports.cells import (
@@ -53,7 +57,7 @@ from anjian.common.imports.cells import (
 from anjian.common.imports.commands import ImportCommand, command_user, read_command_file
 from anjian.common.imports.reading import ImportFileError, ParsedFile, header_key, read_rows
 from anjian.common.imports.results import ImportResult, RowError
-from anjian.common.imports.running import file_digest, import_rows, run_import
+from anjian.common.imports.running import file_digest, import_rows, prepare_import, run_import
 from anjian.common.imports.specs import (
     BoundColumn,
     Column,
@@ -110,6 +114,7 @@ __all__ = [
     "max_import_rows",
     "normalise_cell",
     "parse_date",
+    "prepare_import",
     "read_command_file",
     "read_rows",
     "run_import",

@@ -19,6 +19,8 @@ HEADER_SEARCH_ROWS = 20
 # After this many consecutive blank rows the sheet is taken to have ended: Excel often leaves
 # thousands of formatted but empty rows behind, and reading them would only cost time.
 TRAILING_BLANK_ROWS = 2000
+# A progress callback (see ``run_import``) hears of the reading every this many sheet rows.
+PROGRESS_EVERY = 500
 
 
 class ImportFileError(Exception):
@@ -48,8 +50,9 @@ class ParsedFile:
     warnings: list[str]
 
 
-def read_rows(spec: ImportSpec, fileobj, ctx: ImportContext | None = None) -> ParsedFile:
-    """Stream the data sheet in read-only mode: header row by name, blank rows skipped, cells normalised."""
+def read_rows(spec: ImportSpec, fileobj, ctx: ImportContext | None = None, *, progress=None) -> ParsedFile:
+    """Stream the data sheet in read-only mode: header row by name, blank rows skipped, cells normalised.
+    ``progress("read", rows_read, 0)`` is called every ``PROGRESS_EVERY`` sheet rows when given."""
     ctx = ctx or ImportContext()
     bound = spec.bind(ctx)
     limit = spec.row_limit()
@@ -96,6 +99,8 @@ def read_rows(spec: ImportSpec, fileobj, ctx: ImportContext | None = None) -> Pa
         blank_run = 0
         width = len(bound)
         for row_no, values in enumerate(rows, start=header_row + 1):
+            if progress is not None and (row_no - header_row) % PROGRESS_EVERY == 0:
+                progress("read", row_no - header_row, 0)
             cells: list = [None] * width
             empty = True
             for position, column in by_position:

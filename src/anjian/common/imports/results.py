@@ -79,3 +79,29 @@ class ImportResult:
             "errors": [e.as_dict() for e in self.errors],
             "warnings": list(self.warnings),
         }
+
+    def summary(self, *, shown_errors: int = 500, **extra) -> dict:
+        """What a queued import keeps of its result (``ImportJob.result``): the counts, the first
+        ``shown_errors`` errors and ``extra`` (the failed-rows sheet's token, …); JSON."""
+        return {
+            **self.as_dict(),
+            "errors": [e.as_dict() for e in self.errors[:shown_errors]],
+            "error_count": len(self.errors),
+            "failed_count": len(self.failed_row_numbers),
+            **extra,
+        }
+
+    @classmethod
+    def from_summary(cls, data: dict) -> ImportResult:
+        """The result again from ``summary()``, as far as the result page shows it."""
+        return cls(
+            spec_name=data.get("import", ""),
+            filename=data.get("file", ""),
+            sha256=data.get("sha256", ""),
+            dry_run=bool(data.get("dry_run")),
+            total=int(data.get("rows") or 0),
+            saved=int(data.get("saved") or 0),
+            errors=[RowError(int(e["row"]), e["column"], e["message"]) for e in data.get("errors", [])],
+            file_error=data.get("file_error", ""),
+            warnings=list(data.get("warnings", [])),
+        )

@@ -19,6 +19,8 @@ from anjian.common.models import AuditAction
 from anjian.common.services import service
 
 WRITE_BATCH = 500
+# A progress callback hears of the validated rows every this many rows (and once at the end).
+PROGRESS_EVERY = 100
 
 
 # ---------------------------------------------------------------------------
@@ -44,9 +46,42 @@ def run_import(
     options: dict | None = None,
     dry_run: bool = False,
     max_bytes: int | None = None,
+    progress=None,
 ) -> ImportResult:
     """Check (``dry_run``) or import one file. The file is read before the transaction starts, so a
-    long parse holds no lock; the rows are then validated and written in one transaction."""
+    long parse holds no lock; the rows are then validated and written in one transaction.
+
+    ``progress``, when given, is called as ``progress(phase, done, total)``: ``("read", rows read,
+    0)`` while the sheet is read, then ``("rows", rows validated and written, data rows)`` every
+    ``PROGRESS_EVERY`` rows and once at the end with ``done == total`` (the queued import's bar)."""
+    ctx, parsed, result = prepare_import(
+        spec,
+        fileobj,
+        actor=actor,
+        filename=filename,
+        options=options,
+        dry_run=dry_run,
+        max_bytes=max_bytes,
+        progress=progress,
+    )
+    if parsed is None:
+        return result
+    return import_rows(actor=actor, spec=spec, parsed=parsed, ctx=ctx, result=result, progress=progress)
+
+
+def prepare_import(
+    spec: ImportSpec,
+    fileobj,
+    *,
+    actor,
+    filename: str = "",
+    options: dict | None = None,
+    dry_run: bool = False,
+    max_bytes: int | None = None,
+    progress=None,
+) -> tuple[ImportContext, ParsedFile | None, ImportResult]:
+    """The part of ``run_import`` before the transaction: the size check and the read. ``parsed`` is
+    None when the file as a whole cannot be imported (``result.file_error`` says why)."""
     if isinstance(fileobj, bytes | bytearray):
         fileobj = io.BytesIO(fileobj)
     ctx = ImportContext(actor=actor, options=dict(options or {}), dry_run=dry_run, filename=filename)
@@ -59,24 +94,24 @@ def run_import(
             "size": size / 1024 / 1024,
             "limit": limit // (1024 * 1024),
         }
-        return result
+        return ctx, None, result
     try:
-        parsed = read_rows(spec, fileobj, ctx)
+        parsed = read_rows(spec, fileobj, ctx, progress=progress)
     except ImportFileError as exc:
         result.file_error = exc.message
-        return result
+        return ctx, None, result
     result.columns = parsed.columns
     result.warnings = parsed.warnings
     result.total = len(parsed.rows)
     if not parsed.rows:
         result.file_error = _("文件中没有数据行（表头下方为空）")
-        return result
-    return import_rows(actor=actor, spec=spec, parsed=parsed, ctx=ctx, result=result)
+        return ctx, None, result
+    return ctx, parsed, result
 
 
 @service
 def import_rows(
-    *, actor, spec: ImportSpec, parsed: ParsedFile, ctx: ImportContext, result: ImportResult
+    *, actor, spec: ImportSpec, parsed: ParsedFile, ctx: ImportContext, result: ImportResult, progress=None
 ) -> ImportResult:
     """Validate and write every row in one transaction; roll it all back on any error or a dry run."""
     bound = spec.bind(ctx)
@@ -86,7 +121,10 @@ def import_rows(
     unique_seen: dict[int, dict[str, int]] = {c.index: {} for c in present if c.column.unique}
     pending: list[tuple[int, forms.BaseForm]] = []
     pending_cells: dict[int, tuple] = {}
-    for row_no, cells in parsed.rows:
+    total = len(parsed.rows)
+    if progress is not None:
+        progress("rows", 0, total)
+    for done, (row_no, cells) in enumerate(parsed.rows, start=1):
         errors_before = len(result.errors)
         bad_fields: set[str] = set()
         data = dict(defaults)
@@ -128,7 +166,11 @@ def import_rows(
         if len(pending) >= WRITE_BATCH:
             _write(spec, pending, pending_cells, ctx, result)
             pending, pending_cells = [], {}
+        if progress is not None and done % PROGRESS_EVERY == 0 and done < total:
+            progress("rows", done, total)
     _write(spec, pending, pending_cells, ctx, result)
+    if progress is not None:
+        progress("rows", total, total)
     result.errors.sort(key=lambda e: e.row)  # stable: a row's errors keep their column order
     if result.errors or ctx.dry_run:
         transaction.set_rollback(True)

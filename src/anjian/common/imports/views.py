@@ -6,13 +6,28 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponseRedirect
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from anjian.common.exports import attachment_response
 from anjian.common.imports.cells import KIND_LABELS
+from anjian.common.imports.jobs import (
+    clear_progress,
+    estimate_rows,
+    job_result,
+    options_data,
+    progress_of,
+    queue_threshold,
+    read_progress,
+    start_job,
+    visible_job,
+)
 from anjian.common.imports.running import run_import
 from anjian.common.imports.specs import ImportContext, ImportSpec, max_import_bytes
 from anjian.common.imports.stash import discard, stash, unstash
@@ -49,6 +64,8 @@ class ImportView(LoginRequiredMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
+        if "job" in request.GET:
+            return self.job_response(request, request.GET["job"])
         download = request.GET.get("download")
         if download == "template":
             return attachment_response(
@@ -85,6 +102,24 @@ class ImportView(LoginRequiredMixin, TemplateView):
         content, filename, staged = self._incoming(request, upload_form)
         if content is None:
             return self.render_to_response(self.get_context_data(**ctx))
+        threshold = queue_threshold()
+        estimate = estimate_rows(self.spec, content) if threshold else 0
+        if threshold and estimate > threshold:
+            # A large file: kept and imported on the queue; the job's page shows the progress, then the result.
+            job = start_job(
+                self.spec,
+                content,
+                actor=request.user,
+                filename=filename,
+                options=options_data(options_form),
+                dry_run=dry_run,
+                estimate=estimate,
+            )
+            if staged:
+                discard(request.user, "staged", staged)
+                request.session.get("anjian_import_staged", {}).pop(staged, None)
+                request.session.modified = True
+            return HttpResponseRedirect(f"{request.path}?{urlencode({'job': job.pk})}")
         result = run_import(self.spec, content, actor=request.user, filename=filename, options=options, dry_run=dry_run)
         ctx["result"] = result
         if not result.ok:
@@ -110,6 +145,30 @@ class ImportView(LoginRequiredMixin, TemplateView):
             _("已导入%(title)s %(n)s 条（%(file)s）") % {"title": self.spec.title, "n": result.saved, "file": filename},
         )
         return HttpResponseRedirect(str(self.success_url or request.path))
+
+    def job_response(self, request, job_id):
+        """A queued import's page: the progress bar while it runs, then the result as the page shows it
+        for an import in the request. Only the one who started it (or a system administrator) sees it."""
+        job = visible_job(request.user, job_id, self.spec)
+        ctx = {"job": job, "progress": progress_of(job), "upload_form": ImportUploadForm()}
+        ctx["options_form"] = self.spec.options_form(job.options or None, user=request.user)
+        result = job_result(job)
+        if result is not None:
+            ctx["result"] = result
+            ctx["failed_token"] = job.result.get("failed_token", "")
+            staged = job.result.get("staged_token", "")
+            if staged and result.ok and job.actor_id == request.user.pk and unstash(request.user, "staged", staged):
+                request.session.setdefault("anjian_import_staged", {})[staged] = job.filename
+                request.session.modified = True
+                ctx["staged_token"] = staged
+        if job.finished:
+            clear_progress(job.token)
+        context = self.get_context_data(**ctx)
+        if request.headers.get("HX-Request"):
+            return self.response_class(
+                request=request, template="common/import_job.html", context=context, using=self.template_engine
+            )
+        return self.render_to_response(context)
 
     def _incoming(self, request, upload_form) -> tuple[bytes | None, str, str]:
         upload = upload_form.cleaned_data.get("file")
@@ -150,7 +209,41 @@ class ImportView(LoginRequiredMixin, TemplateView):
             back_url=str(self.success_url) if self.success_url else "",
         )
         if result is not None:
+            job = kwargs.get("job")
+            # A queued import keeps its first errors and the counts (``ImportResult.summary``).
+            error_count = job.result.get("error_count", 0) if job is not None else len(result.errors)
             ctx["shown_errors"] = result.errors[: self.shown_errors]
-            ctx["hidden_errors"] = max(0, len(result.errors) - self.shown_errors)
-            ctx["failed_count"] = len(result.failed_row_numbers)
+            ctx["hidden_errors"] = max(0, error_count - len(ctx["shown_errors"]))
+            ctx["error_count"] = error_count
+            ctx["failed_count"] = (
+                job.result.get("failed_count", 0) if job is not None else len(result.failed_row_numbers)
+            )
         return ctx
+
+
+# ---------------------------------------------------------------------------
+# A queued import's progress: no session, no database
+# ---------------------------------------------------------------------------
+@never_cache
+@require_GET
+@transaction.non_atomic_requests
+def import_progress(request, token: str):
+    """The progress of the import job with this token, from the queue's store, as JSON. The page
+    asks without its cookies, so the request reads neither the session nor the database: on SQLite
+    the import's transaction holds the one writer, and every request with a session writes it. The
+    token (32 random hex digits, shown only on the job's page) reveals only the counts."""
+    state = read_progress(token) if len(token) == 32 else None
+    if state is None:
+        raise Http404
+    done, total = int(state.get("done") or 0), int(state.get("total") or 0)
+    total = max(total, done)
+    return JsonResponse(
+        {
+            "status": state.get("status", ""),
+            "phase": state.get("phase", ""),
+            "done": done,
+            "total": total,
+            "percent": round(done * 100 / total) if total else 0,
+            "finished": state.get("status") in ("succeeded", "failed"),
+        }
+    )

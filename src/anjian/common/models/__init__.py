@@ -3,6 +3,7 @@ from anjian.common.models.audit import AuditAction, AuditChainHead, AuditEvent, 
 from anjian.common.models.base import AnjianModel, AuditedMixin
 from anjian.common.models.calendar import CalendarYear
 from anjian.common.models.escalation import Escalation, EscalationLevel, EscalationPolicy
+from anjian.common.models.imports import ImportJob, ImportJobStatus
 from anjian.common.models.notification import Notification, NotificationLevel
 from anjian.common.models.numbering import IssuedNumber, NumberSequence
 from anjian.common.models.workflow import TransitionRecord
@@ -20,6 +21,8 @@ __all__ = [
     "Escalation",
     "EscalationLevel",
     "EscalationPolicy",
+    "ImportJob",
+    "ImportJobStatus",
     "IssuedNumber",
     "Notification",
     "NotificationLevel",
