@@ -30,7 +30,7 @@ router.register("rules", RuleViewSet, basename="rule")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("escalations", EscalationViewSet, basename="escalation")
 # Each capability app lists its endpoints in <app>/api/routes.py.
-for _app in ("plans", "hazards"):
+for _app in ("plans", "hazards", "construction"):
     for _prefix, _viewset, _basename in import_module(f"anjian.{_app}.api.routes").ROUTES:
         router.register(_prefix, _viewset, basename=_basename)
 
@@ -50,6 +50,7 @@ urlpatterns = [
     path("orgs/", include("anjian.orgs.urls")),
     path("plans/", include("anjian.plans.urls")),
     path("hazards/", include("anjian.hazards.urls")),
+    path("construction/", include("anjian.construction.urls")),
     path("", include("anjian.common.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

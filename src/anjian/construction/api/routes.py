@@ -1,0 +1,9 @@
+"""The app's API endpoints: (prefix, viewset, basename) registered under /api/v1/ by config/urls.py."""
+
+from anjian.construction.api.views import EnterpriseProfileViewSet, ProjectViewSet, WorkerViewSet
+
+ROUTES: list[tuple] = [
+    ("construction/enterprises", EnterpriseProfileViewSet, "construction-enterprise"),
+    ("construction/projects", ProjectViewSet, "construction-project"),
+    ("construction/workers", WorkerViewSet, "construction-worker"),
+]

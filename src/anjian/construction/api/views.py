@@ -1,0 +1,84 @@
+"""The registry's API: list (scoped, filtered like the pages), detail and registration through the
+same services as the pages and the Excel import. 身份证号 are masked in every response."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.response import Response
+
+from anjian.common.api.base import ScopedViewSetMixin
+from anjian.construction import selectors, services
+from anjian.construction.api.serializers import (
+    EnterpriseProfileSerializer,
+    EnterpriseProfileWriteSerializer,
+    ProjectSerializer,
+    ProjectWriteSerializer,
+    WorkerSerializer,
+    WorkerWriteSerializer,
+)
+from anjian.construction.filtersets import EnterpriseProfileFilterSet, ProjectFilterSet, WorkerFilterSet
+from anjian.construction.models import EnterpriseProfile, Project, Worker
+
+
+class EnterpriseProfileViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """建筑业企业档案 in the caller's scope. ``POST`` creates or replaces the profile of an enterprise."""
+
+    queryset = EnterpriseProfile.objects.select_related("enterprise").prefetch_related("qualifications")
+    serializer_class = EnterpriseProfileSerializer
+    filterset_class = EnterpriseProfileFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("enterprise__name", "pk")
+
+    @extend_schema(request=EnterpriseProfileWriteSerializer, responses={201: EnterpriseProfileSerializer})
+    def create(self, request, *args, **kwargs):
+        data = EnterpriseProfileWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        enterprise = values.pop("enterprise")
+        if not selectors.enterprises_visible(request.user).filter(pk=enterprise.pk).exists():
+            raise Http404
+        qualifications = values.pop("qualifications", None)
+        profile = services.profile_save(
+            actor=request.user, enterprise=enterprise, data=values, qualifications=qualifications
+        )
+        return Response(EnterpriseProfileSerializer(profile).data, status=status.HTTP_201_CREATED)
+
+
+class ProjectViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """工程项目 in the caller's scope (an enterprise user: the projects it builds, contracts or supervises)."""
+
+    queryset = Project.objects.select_related("town", "builder", "contractor", "supervisor", "supervising_unit")
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-start_date", "-id")
+
+    @extend_schema(request=ProjectWriteSerializer, responses={201: ProjectSerializer})
+    def create(self, request, *args, **kwargs):
+        data = ProjectWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = services.project_create(actor=request.user, data=dict(data.validated_data))
+        return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
+
+
+class WorkerViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """实名制作业人员 in the caller's scope (an enterprise user: its own enterprise's workers).
+    身份证号 masked; birth date and sex derived from the number."""
+
+    queryset = Worker.objects.select_related("employer", "project")
+    serializer_class = WorkerSerializer
+    filterset_class = WorkerFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("project_id", "name", "pk")
+
+    @extend_schema(request=WorkerWriteSerializer, responses={201: WorkerSerializer})
+    def create(self, request, *args, **kwargs):
+        data = WorkerWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        worker = services.worker_create(actor=request.user, data=dict(data.validated_data))
+        return Response(WorkerSerializer(worker).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,96 @@
+"""Filters of the registry's lists; the exports use the same ones."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from anjian.construction.choices import EnterpriseType, ProjectStatus, RiskGrade, Sex, Trade
+from anjian.construction.models import EnterpriseProfile, Project, Worker
+from anjian.construction.rules.people import normalize_id_number
+from anjian.places.models import Division
+
+ALL = _("全部")
+YES_NO = forms.Select(choices=[("", ALL), ("true", _("是")), ("false", _("否"))])
+
+
+def _towns():
+    return Division.objects.filter(level="town").order_by("sort_order", "code")
+
+
+class EnterpriseProfileFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("名称/统一社会信用代码"), method="search")
+    enterprise_type = django_filters.ChoiceFilter(label=_("企业类型"), choices=EnterpriseType.choices, empty_label=ALL)
+    risk_grade = django_filters.ChoiceFilter(label=_("风险等级"), choices=RiskGrade.choices, empty_label=ALL)
+    town = django_filters.ModelChoiceFilter(
+        label=_("街镇"), field_name="enterprise__division", queryset=Division.objects.none(), empty_label=ALL
+    )
+
+    class Meta:
+        model = EnterpriseProfile
+        fields = ["q", "enterprise_type", "risk_grade", "town"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["town"].queryset = _towns()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(enterprise__name__icontains=value)
+            | Q(enterprise__short_name__icontains=value)
+            | Q(enterprise__uscc=value.upper())
+        )
+
+
+class ProjectFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("许可证号/名称/地址"), method="search")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=ProjectStatus.choices, empty_label=ALL)
+    town = django_filters.ModelChoiceFilter(label=_("街镇"), queryset=Division.objects.none(), empty_label=ALL)
+    enterprise = django_filters.CharFilter(label=_("参建企业"), method="filter_enterprise")
+
+    class Meta:
+        model = Project
+        fields = ["q", "status", "town", "enterprise"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["town"].queryset = _towns()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(permit_no__icontains=value) | Q(name__icontains=value) | Q(address__icontains=value))
+
+    def filter_enterprise(self, queryset, name, value):
+        value = value.strip()
+        q = Q()
+        for role in ("builder", "contractor", "supervisor"):
+            q |= Q(**{f"{role}__name__icontains": value}) | Q(**{f"{role}__uscc": value.upper()})
+        return queryset.filter(q)
+
+
+class WorkerFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("姓名/身份证号"), method="search", help_text=_("身份证号须填完整的 18 位"))
+    project = django_filters.ModelChoiceFilter(label=_("工程项目"), queryset=Project.objects.none(), empty_label=ALL)
+    trade = django_filters.ChoiceFilter(label=_("工种"), choices=Trade.choices, empty_label=ALL)
+    sex = django_filters.ChoiceFilter(label=_("性别"), choices=Sex.choices, empty_label=ALL)
+    on_site = django_filters.BooleanFilter(label=_("在场"), field_name="exit_date", lookup_expr="isnull", widget=YES_NO)
+
+    class Meta:
+        model = Worker
+        fields = ["q", "project", "trade", "sex", "on_site"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = Project.objects.order_by("name")
+        request = kwargs.get("request")
+        viewer = user or getattr(request, "user", None)
+        self.filters["project"].queryset = qs.restrict(viewer, "view") if viewer is not None else qs
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        # A number is found only whole: a part of it would let anyone probe the masked digits.
+        number = normalize_id_number(value)
+        if len(number) == 18:
+            return queryset.filter(id_number=number)
+        return queryset.filter(name__icontains=value)

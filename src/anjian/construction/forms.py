@@ -1,0 +1,324 @@
+"""Forms of the construction registry. They check shape only; the services validate the records (STYLE.md).
+
+The Excel import uses the same forms with the foreign keys already resolved from the per-file
+cache (``ResolvedRecordField``); enterprises in a sheet are named by their 统一社会信用代码, which
+is checked (GB 32100) before it is looked up, so a mistyped code is reported as such on its row.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from anjian.construction.choices import (
+    EnterpriseType,
+    ProjectScale,
+    ProjectStatus,
+    QualificationGrade,
+    RiskGrade,
+    Trade,
+)
+from anjian.construction.models import Project
+from anjian.construction.rules import check_id_number
+from anjian.hazards.choices import CoordinateSystem
+from anjian.hazards.forms import ResolvedRecordField, UnitChoiceField, enterprises, towns
+from anjian.orgs.models import OrgUnit
+from anjian.orgs.rules import check_uscc
+from anjian.places.models import Division
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def projects_for(user):
+    """The projects ``user`` sees (the choices of a worker's site)."""
+    qs = Project.objects.order_by("name")
+    return qs if user is None else qs.restrict(user, "view")
+
+
+def employers_for(user):
+    """The enterprises a worker may be registered for: an enterprise user's own, else every enterprise."""
+    from anjian.common.scope import has_role
+    from anjian.orgs.choices import Role
+    from anjian.orgs.scope import own_enterprise
+
+    qs = enterprises()
+    if (
+        user is not None
+        and has_role(user, Role.ENTERPRISE_USER)
+        and not has_role(user, Role.UNIT_STAFF, Role.UNIT_HEAD, Role.OFFICER)
+    ):
+        mine = own_enterprise(user)
+        return qs.filter(pk=mine.pk) if mine else qs.none()
+    return qs
+
+
+# ---------------------------------------------------------------------------
+# Enterprise profile
+# ---------------------------------------------------------------------------
+class ProfileForm(forms.Form):
+    enterprise_type = forms.ChoiceField(label=_("企业类型"), choices=EnterpriseType.choices)
+    legal_representative = forms.CharField(label=_("法定代表人"), max_length=50, required=False)
+    safety_manager = forms.CharField(label=_("安全生产管理负责人"), max_length=50, required=False)
+    safety_manager_phone = forms.CharField(label=_("安全负责人电话"), max_length=20, required=False)
+    credit_score = forms.DecimalField(
+        label=_("信用评分"), max_digits=5, decimal_places=1, required=False, help_text=_("0–100 分")
+    )
+    risk_grade = forms.ChoiceField(label=_("风险等级"), choices=[("", "—"), *RiskGrade.choices], required=False)
+    note = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        for key in ("legal_representative", "safety_manager", "safety_manager_phone", "risk_grade", "note"):
+            data[key] = data.get(key) or ""
+        return data
+
+
+class QualificationForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("资质名称"), max_length=100, required=False)
+    grade = forms.ChoiceField(label=_("资质等级"), choices=[("", "—"), *QualificationGrade.choices], required=False)
+    certificate_no = forms.CharField(label=_("证书编号"), max_length=50, required=False)
+    expiry = forms.DateField(label=_("有效期至"), widget=DATE, required=False)
+    delete = forms.BooleanField(label=_("删除"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("name") and not data.get("delete"):
+            for key in ("grade", "certificate_no", "expiry"):
+                if not data.get(key):
+                    self.add_error(key, gettext("填写了资质名称，此项必填"))
+        return data
+
+
+QualificationFormSet = formset_factory(QualificationForm, extra=2, max_num=30)
+
+
+# ---------------------------------------------------------------------------
+# Projects
+# ---------------------------------------------------------------------------
+class ProjectForm(forms.Form):
+    """Registering or correcting a project. Coordinates may be typed in GCJ-02 (高德/腾讯)."""
+
+    permit_no = forms.CharField(label=_("施工许可证号"), max_length=40)
+    name = forms.CharField(label=_("项目名称"), max_length=200)
+    town = forms.ModelChoiceField(label=_("所在街镇"), queryset=Division.objects.none())
+    address = forms.CharField(label=_("项目地址"), max_length=200, required=False)
+    crs = forms.ChoiceField(
+        label=_("坐标系"),
+        choices=CoordinateSystem.choices,
+        initial=CoordinateSystem.WGS84,
+        required=False,
+        help_text=_("从高德、腾讯地图取的坐标请选 GCJ-02，系统换算为 WGS84 保存"),
+    )
+    lat = forms.DecimalField(label=_("纬度"), max_digits=9, decimal_places=6, required=False)
+    lng = forms.DecimalField(label=_("经度"), max_digits=10, decimal_places=6, required=False)
+    builder = forms.ModelChoiceField(label=_("建设单位"), queryset=OrgUnit.objects.none(), required=False)
+    contractor = forms.ModelChoiceField(label=_("施工总承包单位"), queryset=OrgUnit.objects.none())
+    supervisor = forms.ModelChoiceField(label=_("监理单位"), queryset=OrgUnit.objects.none(), required=False)
+    supervising_unit = UnitChoiceField(label=_("监管单位"), queryset=OrgUnit.objects.none())
+    scale = forms.ChoiceField(label=_("工程规模"), choices=[("", "—"), *ProjectScale.choices], required=False)
+    floor_area = forms.DecimalField(label=_("建筑面积(㎡)"), max_digits=12, decimal_places=2, required=False)
+    contract_value = forms.DecimalField(label=_("合同价(万元)"), max_digits=12, decimal_places=2, required=False)
+    start_date = forms.DateField(label=_("开工日期"), widget=DATE, required=False)
+    planned_finish = forms.DateField(label=_("计划竣工日期"), widget=DATE, required=False)
+    status = forms.ChoiceField(label=_("状态"), choices=ProjectStatus.choices, initial=ProjectStatus.PREPARING)
+
+    FK_FIELDS = ("town", "builder", "contractor", "supervisor", "supervising_unit")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        from anjian.hazards.services import units_for
+
+        units = units_for(user, "add", Project)
+        for name in ("builder", "contractor", "supervisor"):
+            self.fields[name].queryset = enterprises()
+        self.fields["town"].queryset = towns()
+        self.fields["supervising_unit"].queryset = units
+        if not self.is_bound and user is not None:
+            mine = getattr(user, "unit_id", None)
+            if mine and units.filter(pk=mine).exists():
+                self.initial.setdefault("supervising_unit", mine)
+
+    @classmethod
+    def initial_for(cls, project: Project) -> dict:
+        return {
+            name: getattr(project, f"{name}_id" if name in cls.FK_FIELDS else name)
+            for name in cls.base_fields
+            if name not in ("crs", "version")
+        } | {"crs": CoordinateSystem.WGS84, "version": project.version}
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        data["crs"] = data.get("crs") or CoordinateSystem.WGS84
+        data["status"] = data.get("status") or ProjectStatus.PREPARING
+        for key in ("address", "scale"):
+            data[key] = data.get(key) or ""
+        return data
+
+
+class ProjectEditForm(ProjectForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, project: Project | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if project is not None:
+            units = self.fields["supervising_unit"].queryset
+            self.fields["supervising_unit"].queryset = (
+                units | OrgUnit.objects.filter(pk=project.supervising_unit_id)
+            ).distinct()
+
+
+def _uscc_field(label):
+    return forms.CharField(label=label, max_length=30, required=False)
+
+
+class EnterpriseByUsccMixin:
+    """Enterprise columns of a sheet given by 统一社会信用代码: checked, then found in the per-file
+    table of enterprises (``enterprises_by_uscc``, built once per file by the import)."""
+
+    uscc_fields: dict[str, str] = {}  # form field → model field
+
+    def clean(self):
+        data = super().clean()
+        table = getattr(self, "enterprises_by_uscc", None) or {}
+        for form_field, target in self.uscc_fields.items():
+            code = (data.pop(form_field, "") or "").strip().upper()
+            if not code:
+                data[target] = None
+                continue
+            reason = check_uscc(code)
+            if reason:
+                self.add_error(form_field, gettext("统一社会信用代码%(reason)s") % {"reason": reason})
+                continue
+            unit = table.get(code)
+            if unit is None:
+                self.add_error(form_field, gettext("系统中没有统一社会信用代码为 %(c)s 的企业") % {"c": code})
+                continue
+            data[target] = unit
+        return data
+
+
+class ProjectImportForm(EnterpriseByUsccMixin, ProjectForm):
+    """One Excel row of projects: the registration form with the foreign keys resolved by the import."""
+
+    town = ResolvedRecordField(Division, label=_("所在街镇"))
+    supervising_unit = ResolvedRecordField(OrgUnit, label=_("监管单位"))
+    builder = None
+    contractor = None
+    supervisor = None
+    builder_uscc = _uscc_field(_("建设单位统一社会信用代码"))
+    contractor_uscc = forms.CharField(label=_("施工总承包单位统一社会信用代码"), max_length=30)
+    supervisor_uscc = _uscc_field(_("监理单位统一社会信用代码"))
+    uscc_fields = {"builder_uscc": "builder", "contractor_uscc": "contractor", "supervisor_uscc": "supervisor"}
+
+    def __init__(self, *args, user=None, enterprises_by_uscc=None, **kwargs):
+        forms.Form.__init__(self, *args, **kwargs)
+        self.user = user
+        self.enterprises_by_uscc = enterprises_by_uscc
+
+
+# ---------------------------------------------------------------------------
+# Workers
+# ---------------------------------------------------------------------------
+def _clean_id_number(value: str) -> str:
+    value = (value or "").strip().upper()
+    reason = check_id_number(value)
+    if reason:
+        raise ValidationError(reason, code="invalid_id_number")
+    return value
+
+
+class WorkerForm(forms.Form):
+    """Registering a worker on a site. No birth date or sex: they are read from the 身份证号."""
+
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(
+        label=_("身份证号"), max_length=18, help_text=_("18 位居民身份证号码；出生日期和性别由系统从号码中读取")
+    )
+    trade = forms.ChoiceField(label=_("工种"), choices=Trade.choices, initial=Trade.GENERAL)
+    high_risk = forms.BooleanField(
+        label=_("从事高风险作业"),
+        required=False,
+        help_text=_("井下、高空、高温、特别繁重等作业（架子工、塔吊司机等工种自动视为高风险作业）"),
+    )
+    cert_no = forms.CharField(label=_("特种作业操作证号"), max_length=50, required=False)
+    cert_expiry = forms.DateField(label=_("操作证有效期至"), widget=DATE, required=False)
+    employer = forms.ModelChoiceField(label=_("用工企业"), queryset=OrgUnit.objects.none())
+    project = forms.ModelChoiceField(label=_("工程项目"), queryset=Project.objects.none())
+    entry_date = forms.DateField(label=_("进场日期"), widget=DATE, initial=timezone.localdate)
+    exit_date = forms.DateField(label=_("退场日期"), widget=DATE, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["employer"].queryset = employers_for(user)
+        self.fields["project"].queryset = projects_for(user)
+        if not self.is_bound and self.fields["employer"].queryset.count() == 1:
+            self.initial.setdefault("employer", self.fields["employer"].queryset.first().pk)
+
+    def clean_id_number(self):
+        return _clean_id_number(self.cleaned_data.get("id_number"))
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        for key in ("cert_no",):
+            data[key] = data.get(key) or ""
+        data["high_risk"] = bool(data.get("high_risk"))
+        return data
+
+
+class WorkerEditForm(WorkerForm):
+    """Corrections and the exit (退场). The 身份证号 shows masked; left blank, the stored one stays."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, worker=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["id_number"].required = False
+        self.fields["id_number"].help_text = _("留空则不修改（当前 %(m)s）") % {
+            "m": worker.masked_id_number if worker else ""
+        }
+
+    def clean_id_number(self):
+        value = (self.cleaned_data.get("id_number") or "").strip()
+        return _clean_id_number(value) if value else ""
+
+    @classmethod
+    def initial_for(cls, worker) -> dict:
+        names = [n for n in cls.base_fields if n not in ("id_number", "version")]
+        fks = ("employer", "project")
+        return {n: getattr(worker, f"{n}_id" if n in fks else n) for n in names} | {"version": worker.version}
+
+
+class WorkerImportForm(EnterpriseByUsccMixin, WorkerForm):
+    """One Excel row of workers: the registration form with the site resolved by the import and
+    the employer named by its 统一社会信用代码."""
+
+    project = ResolvedRecordField(Project, label=_("工程项目"))
+    employer = None
+    employer_uscc = forms.CharField(label=_("用工企业统一社会信用代码"), max_length=30)
+    uscc_fields = {"employer_uscc": "employer"}
+
+    def __init__(self, *args, user=None, enterprises_by_uscc=None, **kwargs):
+        forms.Form.__init__(self, *args, **kwargs)
+        self.user = user
+        self.enterprises_by_uscc = enterprises_by_uscc
+
+
+class OverAgeForm(forms.Form):
+    on = forms.DateField(label=_("检查日期"), widget=DATE, required=False)
+    town = forms.ModelChoiceField(label=_("街镇"), queryset=Division.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["town"].queryset = towns()

@@ -1,0 +1,12 @@
+"""The construction sector's registry (SPEC §2.4; source 二 (五)): enterprise profiles and their
+qualifications, projects (工程项目) and the real-name register of workers on their sites (实名制).
+
+One module a subject: ``enterprises`` (建筑业企业档案, on the org tree's enterprise units),
+``projects``, ``workers``. Import from here.
+"""
+
+from anjian.construction.models.enterprises import EnterpriseProfile, Qualification
+from anjian.construction.models.projects import Project
+from anjian.construction.models.workers import Worker
+
+__all__ = ["EnterpriseProfile", "Project", "Qualification", "Worker"]

@@ -1,0 +1,27 @@
+from django.utils.translation import pgettext_lazy
+
+from anjian.common.nav import NavItem, NavSection, register
+
+_GOV = frozenset({"leader", "unit_head", "unit_staff", "officer", "legal_reviewer"})
+_WORKERS = frozenset({"unit_head", "unit_staff", "officer"})
+_READERS = _GOV | {"enterprise_user"}
+
+register(
+    NavSection(
+        key="construction",
+        label=pgettext_lazy("navigation", "建设工程"),
+        weight=250,
+        items=[
+            NavItem(pgettext_lazy("navigation", "工程项目"), "construction:project_list", _READERS),
+            NavItem(pgettext_lazy("navigation", "实名制人员"), "construction:worker_list", _READERS),
+            NavItem(pgettext_lazy("navigation", "严禁超龄用工"), "construction:over_age", _READERS),
+            NavItem(pgettext_lazy("navigation", "建筑业企业档案"), "construction:enterprise_list", _READERS),
+            NavItem(pgettext_lazy("navigation", "导入工程项目"), "construction:project_import", _WORKERS),
+            NavItem(
+                pgettext_lazy("navigation", "导入实名制人员"),
+                "construction:worker_import",
+                _WORKERS | {"enterprise_user"},
+            ),
+        ],
+    )
+)

@@ -1,0 +1,29 @@
+"""Which roles may take which action on the construction registry (ARCHITECTURE §2).
+
+The data scope of each grant then limits the rows (see each model's ``scope_fields``): the
+supervising unit and the town for government users; for an enterprise user, the projects its
+enterprise builds, contracts or supervises, and only its own enterprise's workers and profile.
+"""
+
+from anjian.orgs.choices import GOVERNMENT_ROLES, Role
+
+_READERS = GOVERNMENT_ROLES | {Role.ENTERPRISE_USER}
+_UNIT_WORKERS = {Role.UNIT_STAFF, Role.UNIT_HEAD, Role.OFFICER}
+
+ACTIONS = {
+    # Profiles are kept by the supervising units (credit score and risk grade are their assessment).
+    "construction.EnterpriseProfile": {"view": _READERS, "add": _UNIT_WORKERS, "change": _UNIT_WORKERS},
+    "construction.Qualification": {"view": _READERS, "change": _UNIT_WORKERS},
+    # A project is registered from its 施工许可证 by the supervising unit.
+    "construction.Project": {"view": _READERS, "add": _UNIT_WORKERS, "change": _UNIT_WORKERS},
+    "construction.Worker": {
+        "view": _READERS,
+        # The real-name register is kept by the employer (企业) and checked by the supervising unit.
+        "add": _UNIT_WORKERS | {Role.ENTERPRISE_USER},
+        "change": _UNIT_WORKERS | {Role.ENTERPRISE_USER},
+        # Seeing a full 身份证号 is an audited act of its own (as a user's phone number is).
+        "unmask": {Role.LEADER, Role.UNIT_HEAD, Role.OFFICER},
+        # An over-age worker on site becomes a hazard of the 严禁超龄用工 campaign (hazards' "add" roles).
+        "raise_hazard": _UNIT_WORKERS,
+    },
+}

@@ -1,0 +1,76 @@
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from anjian.common.templatetags.anjian import status_badge
+from anjian.construction.models import EnterpriseProfile, Project, Worker
+
+TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+
+class EnterpriseProfileTable(tables.Table):
+    enterprise = tables.Column(verbose_name=_("企业"), linkify=lambda record: record.get_absolute_url())
+    enterprise_type = tables.Column(verbose_name=_("企业类型"))
+    risk_grade = tables.Column(verbose_name=_("风险等级"))
+    credit_score = tables.Column(verbose_name=_("信用评分"))
+    uscc = tables.Column(verbose_name=_("统一社会信用代码"), accessor="enterprise__uscc", orderable=False)
+    town = tables.Column(verbose_name=_("街镇"), accessor="enterprise__division", orderable=False)
+
+    class Meta:
+        model = EnterpriseProfile
+        fields = ("enterprise", "enterprise_type", "risk_grade", "credit_score", "uscc", "town")
+        attrs = TABLE_ATTRS
+        order_by = ("enterprise",)
+
+    def render_risk_grade(self, value, record):
+        colour = {"A": "success", "B": "info", "C": "warning", "D": "danger"}.get(record.risk_grade, "secondary")
+        return format_html('<span class="badge text-bg-{}">{}</span>', colour, record.risk_grade)
+
+
+class ProjectTable(tables.Table):
+    name = tables.Column(verbose_name=_("项目名称"), linkify=True)
+    status = tables.Column(verbose_name=_("状态"))
+    permit_no = tables.Column(verbose_name=_("施工许可证号"), attrs={"td": {"class": "text-nowrap font-monospace"}})
+    town = tables.Column(verbose_name=_("街镇"), order_by=("town__sort_order",))
+    contractor = tables.Column(verbose_name=_("施工总承包单位"))
+    contract_value = tables.Column(verbose_name=_("合同价(万元)"))
+    start_date = tables.DateColumn(verbose_name=_("开工日期"), format="Y-m-d", attrs={"td": {"class": "text-nowrap"}})
+
+    class Meta:
+        model = Project
+        # Name and status first: at 375 px they are what the card shows on top.
+        fields = ("name", "status", "permit_no", "town", "contractor", "contract_value", "start_date")
+        attrs = TABLE_ATTRS
+
+    def render_status(self, value, record):
+        return status_badge(record)
+
+
+class WorkerTable(tables.Table):
+    name = tables.Column(verbose_name=_("姓名"), linkify=True)
+    id_number = tables.Column(verbose_name=_("身份证号"), orderable=False, attrs={"td": {"class": "font-monospace"}})
+    sex = tables.Column(verbose_name=_("性别"))
+    age = tables.Column(verbose_name=_("年龄"), accessor="birth_date", order_by=("-birth_date",))
+    trade = tables.Column(verbose_name=_("工种"))
+    employer = tables.Column(verbose_name=_("用工企业"))
+    project = tables.Column(verbose_name=_("工程项目"))
+    exit_date = tables.Column(verbose_name=_("在场"), empty_values=())
+
+    class Meta:
+        model = Worker
+        fields = ("name", "id_number", "sex", "age", "trade", "employer", "project", "exit_date")
+        attrs = TABLE_ATTRS
+
+    def render_id_number(self, value, record):
+        return record.masked_id_number
+
+    def render_age(self, value, record):
+        from anjian.construction.rules import age_on
+
+        return age_on(value, timezone.localdate())
+
+    def render_exit_date(self, value, record):
+        if value is None:
+            return format_html('<span class="badge text-bg-success">{}</span>', _("在场"))
+        return format_html('<span class="text-muted">{} {}</span>', _("已退场"), value.isoformat())

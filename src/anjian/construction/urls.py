@@ -1,0 +1,24 @@
+from django.urls import path
+
+from anjian.construction import views
+
+app_name = "construction"
+
+urlpatterns = [
+    path("projects/", views.ProjectListView.as_view(), name="project_list"),
+    path("projects/new/", views.ProjectCreateView.as_view(), name="project_add"),
+    path("projects/import/", views.ProjectImportView.as_view(), name="project_import"),
+    path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
+    path("projects/<int:pk>/edit/", views.ProjectEditView.as_view(), name="project_edit"),
+    path("workers/", views.WorkerListView.as_view(), name="worker_list"),
+    path("workers/new/", views.WorkerCreateView.as_view(), name="worker_add"),
+    path("workers/import/", views.WorkerImportView.as_view(), name="worker_import"),
+    path("workers/<int:pk>/", views.WorkerDetailView.as_view(), name="worker_detail"),
+    path("workers/<int:pk>/edit/", views.WorkerEditView.as_view(), name="worker_edit"),
+    path("workers/<int:pk>/unmask/", views.worker_unmask, name="worker_unmask"),
+    path("workers/<int:pk>/raise-hazard/", views.worker_raise_hazard, name="worker_raise_hazard"),
+    path("over-age/", views.over_age, name="over_age"),
+    path("enterprises/", views.EnterpriseListView.as_view(), name="enterprise_list"),
+    path("enterprises/<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise_detail"),
+    path("enterprises/unit/<int:unit_pk>/edit/", views.enterprise_profile_edit, name="enterprise_edit"),
+]

@@ -1,0 +1,439 @@
+"""Pages of the construction registry. Thin: every read starts from ``restrict()``, every write calls a service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from anjian.common.exceptions import DomainError
+from anjian.common.generic import (
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    apply_validation_error,
+    scoped_object_or_404,
+)
+from anjian.common.imports import ImportView
+from anjian.common.scope import can, has_role, may
+from anjian.common.text import labelled
+from anjian.construction import selectors, services
+from anjian.construction.filtersets import EnterpriseProfileFilterSet, ProjectFilterSet, WorkerFilterSet
+from anjian.construction.forms import (
+    OverAgeForm,
+    ProfileForm,
+    ProjectEditForm,
+    ProjectForm,
+    QualificationFormSet,
+    WorkerEditForm,
+    WorkerForm,
+)
+from anjian.construction.imports import ProjectImport, WorkerImport
+from anjian.construction.models import EnterpriseProfile, Project, Worker
+from anjian.construction.tables import EnterpriseProfileTable, ProjectTable, WorkerTable
+from anjian.orgs.choices import Role
+
+_UNIT_WORKERS = (Role.UNIT_STAFF, Role.UNIT_HEAD, Role.OFFICER)
+
+
+def _error_messages(request, exc: ValidationError, model) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            try:
+                label = str(model._meta.get_field(field).verbose_name)
+            except Exception:  # noqa: BLE001 - not a model field: the message alone
+                label = ""
+            for message in errors:
+                messages.error(request, labelled(label, message) if label else str(message))
+    else:
+        for message in exc.messages:
+            messages.error(request, message)
+
+
+# ---------------------------------------------------------------------------
+# Enterprise profiles (建筑业企业档案)
+# ---------------------------------------------------------------------------
+class EnterpriseListView(ObjectListView):
+    queryset = EnterpriseProfile.objects.select_related("enterprise", "enterprise__division")
+    filterset_class = EnterpriseProfileFilterSet
+    table_class = EnterpriseProfileTable
+    template_name = "construction/enterprise_list.html"
+    title = gettext_lazy("建筑业企业档案")
+    export_filename = "enterprise-profiles"
+    export_columns = [
+        (gettext_lazy("企业名称"), "enterprise.name"),
+        (gettext_lazy("统一社会信用代码"), "enterprise.uscc"),
+        (gettext_lazy("企业类型"), "get_enterprise_type_display"),
+        (gettext_lazy("法定代表人"), "legal_representative"),
+        (gettext_lazy("安全生产管理负责人"), "safety_manager"),
+        (gettext_lazy("安全负责人电话"), "masked_phone"),
+        (gettext_lazy("信用评分"), "credit_score"),
+        (gettext_lazy("风险等级"), "risk_grade"),
+        (gettext_lazy("所在街镇"), "enterprise.division.name"),
+    ]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        if may(user, EnterpriseProfile, "add"):
+            ctx["without_profile"] = list(
+                selectors.enterprises_visible(user).filter(construction_profile__isnull=True).order_by("name")[:50]
+            )
+        return ctx
+
+
+class EnterpriseDetailView(ObjectDetailView):
+    model = EnterpriseProfile
+    template_name = "construction/enterprise_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("enterprise", "enterprise__division")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        profile = self.object
+        user = self.request.user
+        ctx["qualifications"] = list(profile.qualifications.all())
+        unit = profile.enterprise_id
+        projects = Project.objects.restrict(user, "view").filter(
+            Q(builder_id=unit) | Q(contractor_id=unit) | Q(supervisor_id=unit)
+        )
+        ctx["projects"] = list(projects.select_related("town").order_by("-start_date")[:20])
+        ctx["workers_on_site"] = (
+            Worker.objects.restrict(user, "view").filter(employer_id=unit, exit_date__isnull=True).count()
+        )
+        ctx["today"] = timezone.localdate()
+        ctx["title"] = str(profile)
+        return ctx
+
+
+@login_required
+def enterprise_profile_edit(request, unit_pk: int):
+    """Create or change the profile of one enterprise unit, with its qualifications."""
+    unit = selectors.enterprises_visible(request.user).filter(pk=unit_pk).first()
+    if unit is None:
+        raise Http404
+    profile = EnterpriseProfile.objects.filter(enterprise=unit).first()
+    if profile is None and not may(request.user, EnterpriseProfile, "add"):
+        raise PermissionDenied(_("您的角色无权建立企业档案"))
+    if profile is not None and not can(request.user, "change", profile):
+        raise Http404
+    if request.method == "POST":
+        form = ProfileForm(request.POST, user=request.user)
+        formset = QualificationFormSet(request.POST, prefix="q")
+        if form.is_valid() and formset.is_valid():
+            rows = [
+                {k: f.cleaned_data.get(k) for k in ("id", "name", "grade", "certificate_no", "expiry", "delete")}
+                for f in formset.forms
+                if f.cleaned_data and (f.cleaned_data.get("name") or f.cleaned_data.get("id"))
+            ]
+            try:
+                profile = services.profile_save(
+                    actor=request.user,
+                    enterprise=unit,
+                    data=form.service_data(),
+                    qualifications=rows,
+                    version=form.cleaned_data.get("version"),
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            except (DomainError, PermissionDenied) as exc:
+                messages.error(request, getattr(exc, "message", None) or str(exc))
+            else:
+                messages.success(request, _("已保存"))
+                return redirect(profile.get_absolute_url())
+    else:
+        initial = {}
+        rows = []
+        if profile is not None:
+            initial = {name: getattr(profile, name) for name in services.PROFILE_FIELDS} | {"version": profile.version}
+            rows = [
+                {"id": q.pk, "name": q.name, "grade": q.grade, "certificate_no": q.certificate_no, "expiry": q.expiry}
+                for q in profile.qualifications.all()
+            ]
+        form = ProfileForm(initial=initial, user=request.user)
+        formset = QualificationFormSet(initial=rows, prefix="q")
+    return render(
+        request,
+        "construction/enterprise_edit.html",
+        {"unit": unit, "object": profile, "form": form, "formset": formset, "title": _("建筑业企业档案")},
+    )
+
+
+# ---------------------------------------------------------------------------
+# Projects
+# ---------------------------------------------------------------------------
+PROJECT_EXPORT_COLUMNS = [
+    (gettext_lazy("施工许可证号"), "permit_no"),
+    (gettext_lazy("项目名称"), "name"),
+    (gettext_lazy("所在街镇"), "town.name"),
+    (gettext_lazy("项目地址"), "address"),
+    (gettext_lazy("纬度(WGS84)"), "lat"),
+    (gettext_lazy("经度(WGS84)"), "lng"),
+    (gettext_lazy("建设单位"), "builder.name"),
+    (gettext_lazy("施工总承包单位"), "contractor.name"),
+    (gettext_lazy("监理单位"), "supervisor.name"),
+    (gettext_lazy("监管单位"), "supervising_unit.name"),
+    (gettext_lazy("工程规模"), "get_scale_display"),
+    (gettext_lazy("建筑面积(㎡)"), "floor_area"),
+    (gettext_lazy("合同价(万元)"), "contract_value"),
+    (gettext_lazy("开工日期"), "start_date"),
+    (gettext_lazy("计划竣工日期"), "planned_finish"),
+    (gettext_lazy("状态"), "get_status_display"),
+]
+
+
+class ProjectListView(ObjectListView):
+    queryset = Project.objects.select_related("town", "contractor", "builder", "supervisor", "supervising_unit")
+    filterset_class = ProjectFilterSet
+    table_class = ProjectTable
+    title = gettext_lazy("工程项目")
+    create_url = "construction:project_add"
+    create_roles = _UNIT_WORKERS
+    import_url = "construction:project_import"
+    import_roles = _UNIT_WORKERS
+    export_filename = "projects"
+    export_columns = PROJECT_EXPORT_COLUMNS
+
+
+class ProjectCreateView(ObjectEditView):
+    model = Project
+    form_class = ProjectForm
+    title = gettext_lazy("工程项目")
+
+    def check_create_permission(self):
+        if not has_role(self.request.user, *_UNIT_WORKERS):
+            raise PermissionDenied(_("您的角色无权登记工程项目"))
+
+    def save(self, form):
+        return services.project_create(actor=self.request.user, data=form.service_data())
+
+
+class ProjectEditView(ObjectEditView):
+    model = Project
+    form_class = ProjectEditForm
+    title = gettext_lazy("工程项目")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["project"] = self.object
+        if self.request.method != "POST":
+            kwargs["initial"] = ProjectEditForm.initial_for(self.object)
+        return kwargs
+
+    def save(self, form):
+        data = form.service_data()
+        return services.project_update(
+            actor=self.request.user, project=self.object, data=data, version=form.cleaned_data.get("version")
+        )
+
+
+class ProjectDetailView(ObjectDetailView):
+    model = Project
+    template_name = "construction/project_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("town", "builder", "contractor", "supervisor", "supervising_unit")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        project = self.object
+        user = self.request.user
+        workers = Worker.objects.restrict(user, "view").filter(project=project)
+        ctx["on_site"] = workers.filter(exit_date__isnull=True).count()
+        ctx["left"] = workers.filter(exit_date__isnull=False).count()
+        ctx["over_age"] = selectors.over_age_workers(user, timezone.localdate(), project=project)
+        ctx["can_add_worker"] = may(user, Worker, "add")
+        ctx["title"] = project.name
+        return ctx
+
+
+class ProjectImportView(ImportView):
+    spec_class = ProjectImport
+    success_url = reverse_lazy("construction:project_list")
+
+
+# ---------------------------------------------------------------------------
+# Workers (实名制)
+# ---------------------------------------------------------------------------
+WORKER_EXPORT_COLUMNS = [
+    (gettext_lazy("姓名"), "name"),
+    # Masked in every export, whoever exports.
+    (gettext_lazy("身份证号"), "masked_id_number"),
+    (gettext_lazy("性别"), "get_sex_display"),
+    (gettext_lazy("出生年份"), lambda w: w.birth_date.year),
+    (gettext_lazy("工种"), "get_trade_display"),
+    (gettext_lazy("从事高风险作业"), "high_risk"),
+    (gettext_lazy("特种作业操作证号"), "cert_no"),
+    (gettext_lazy("操作证有效期至"), "cert_expiry"),
+    (gettext_lazy("用工企业"), "employer.name"),
+    (gettext_lazy("工程项目"), "project.name"),
+    (gettext_lazy("施工许可证号"), "project.permit_no"),
+    (gettext_lazy("进场日期"), "entry_date"),
+    (gettext_lazy("退场日期"), "exit_date"),
+]
+
+
+class WorkerListView(ObjectListView):
+    queryset = Worker.objects.select_related("employer", "project")
+    filterset_class = WorkerFilterSet
+    table_class = WorkerTable
+    title = gettext_lazy("实名制作业人员")
+    create_url = "construction:worker_add"
+    create_roles = (*_UNIT_WORKERS, Role.ENTERPRISE_USER)
+    import_url = "construction:worker_import"
+    import_roles = (*_UNIT_WORKERS, Role.ENTERPRISE_USER)
+    export_filename = "workers"
+    export_columns = WORKER_EXPORT_COLUMNS
+
+
+class WorkerCreateView(ObjectEditView):
+    model = Worker
+    form_class = WorkerForm
+    title = gettext_lazy("作业人员")
+
+    def check_create_permission(self):
+        if not may(self.request.user, Worker, "add"):
+            raise PermissionDenied(_("您的角色无权登记实名制人员"))
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.GET.get("project"):
+            initial["project"] = self.request.GET["project"]
+        return initial
+
+    def save(self, form):
+        return services.worker_create(actor=self.request.user, data=form.service_data())
+
+
+class WorkerEditView(ObjectEditView):
+    model = Worker
+    form_class = WorkerEditForm
+    title = gettext_lazy("作业人员")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["worker"] = self.object
+        if self.request.method != "POST":
+            kwargs["initial"] = WorkerEditForm.initial_for(self.object)
+        return kwargs
+
+    def save(self, form):
+        return services.worker_update(
+            actor=self.request.user,
+            worker=self.object,
+            data=form.service_data(),
+            version=form.cleaned_data.get("version"),
+        )
+
+
+class WorkerDetailView(ObjectDetailView):
+    model = Worker
+    template_name = "construction/worker_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("employer", "project", "project__town", "age_hazard")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        worker = self.object
+        user = self.request.user
+        today = timezone.localdate()
+        ctx["can_unmask"] = can(user, "unmask", worker)
+        ctx["allowed"], ctx["age_reason"] = worker.age_verdict(today) if worker.birth_date <= today else (True, "")
+        ctx["can_raise"] = (
+            not ctx["allowed"] and worker.on_site and not worker.age_hazard_id and can(user, "raise_hazard", worker)
+        )
+        ctx["today"] = today
+        ctx["title"] = worker.name
+        return ctx
+
+
+@login_required
+def worker_unmask(request, pk: int):
+    """The full 身份证号 for a role allowed to see it (POST only; an audit event each time)."""
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    worker = scoped_object_or_404(Worker, request.user, pk)
+    try:
+        number = services.worker_unmask(actor=request.user, worker=worker)
+    except PermissionDenied:
+        return HttpResponse(_("无权查看"), status=403)
+    return HttpResponse(format_html('<span class="font-monospace" data-testid="id-number-full">{}</span>', number))
+
+
+class WorkerImportView(ImportView):
+    spec_class = WorkerImport
+    success_url = reverse_lazy("construction:worker_list")
+
+
+# ---------------------------------------------------------------------------
+# 严禁超龄用工
+# ---------------------------------------------------------------------------
+@login_required
+def over_age(request):
+    """Per project, the workers on site who are over (or under) age on the check date (today by default)."""
+    form = OverAgeForm(request.GET or None)
+    today = timezone.localdate()
+    on, town = today, None
+    if form.is_bound and form.is_valid():
+        on = form.cleaned_data.get("on") or today
+        town = form.cleaned_data.get("town")
+    groups = selectors.over_age_by_project(request.user, on, town=town)
+    user = request.user
+    raisable = set()
+    if may(user, Worker, "raise_hazard"):
+        workers = [w for _p, rows in groups for w, _r in rows if not w.age_hazard_id]
+        from anjian.common.scope import can_many
+
+        raisable = can_many(user, "raise_hazard", workers)
+    return render(
+        request,
+        "construction/over_age.html",
+        {
+            "title": _("严禁超龄用工"),
+            "form": form,
+            "on": on,
+            "groups": groups,
+            "count": sum(len(rows) for _p, rows in groups),
+            "raisable": raisable,
+            "campaign": services.over_age_campaign(),
+        },
+    )
+
+
+@login_required
+def worker_raise_hazard(request, pk: int):
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    worker = scoped_object_or_404(Worker, request.user, pk)
+    on = None
+    if request.POST.get("on"):
+        try:
+            on = timezone.datetime.fromisoformat(request.POST["on"]).date()
+        except ValueError:
+            on = None
+    try:
+        hazard = services.worker_raise_age_hazard(actor=request.user, worker=worker, on=on)
+    except ValidationError as exc:
+        _error_messages(request, exc, Worker)
+    except (DomainError, PermissionDenied) as exc:
+        messages.error(request, getattr(exc, "message", None) or str(exc) or _("您无权进行该操作"))
+    else:
+        messages.success(
+            request,
+            format_html(_('已登记超龄用工隐患 <a href="{}">{}</a>'), hazard.get_absolute_url(), hazard.number),
+        )
+    next_url = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = worker.get_absolute_url()
+    return redirect(next_url)
