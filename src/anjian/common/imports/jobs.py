@@ -53,6 +53,8 @@ QUEUED_MAX_AGE = dt.timedelta(days=1)  # a job never picked up by a worker (the 
 PROGRESS_SECONDS = 0.5  # the store is written at most this often while a job runs
 SHOWN_ERRORS = 500
 PROGRESS_KEEP = dt.timedelta(minutes=10)  # a finished job's progress entry is kept this long for the page
+# One bar for the whole run: reading the sheet fills its first part, the rows (validated and written) the rest.
+READ_SHARE = 30
 
 
 def queue_threshold() -> int:
@@ -143,21 +145,37 @@ def clear_progress(token: str) -> None:
     HUEY.delete(_progress_key(token))
 
 
+def progress_state(state: dict) -> dict:
+    """A stored progress entry as the page shows it: the counts and one percentage for the whole run."""
+    done = int(state.get("done") or 0)
+    total = max(int(state.get("total") or 0), done)
+    finished = state.get("status") in (ImportJobStatus.SUCCEEDED, ImportJobStatus.FAILED)
+    part = done / total if total else 0.0
+    if finished:
+        percent = 100
+    elif state.get("phase") == "rows":
+        percent = round(READ_SHARE + (100 - READ_SHARE) * part)
+    elif state.get("phase") == "read":
+        percent = round(READ_SHARE * part)
+    else:
+        percent = 0
+    return {
+        "status": state.get("status", ""),
+        "phase": state.get("phase", ""),
+        "done": done,
+        "total": total,
+        "percent": percent,
+        "finished": finished,
+    }
+
+
 def progress_of(job: ImportJob) -> dict:
     """What the page shows of a job: the store's entry while it runs, the row otherwise."""
     state = None if job.finished else read_progress(job.token)
     if state is None:
         done = job.rows_done if job.finished else 0
         state = {"status": job.status, "phase": "done" if job.finished else "", "done": done, "total": job.total_rows}
-    total = max(int(state.get("total") or 0), int(state.get("done") or 0))
-    done = int(state.get("done") or 0)
-    return {
-        **state,
-        "total": total,
-        "done": done,
-        "percent": 100 if job.finished else (round(done * 100 / total) if total else 0),
-        "finished": state.get("status") in (ImportJobStatus.SUCCEEDED, ImportJobStatus.FAILED),
-    }
+    return progress_state(state)
 
 
 class _Meter:

@@ -23,6 +23,7 @@ from anjian.common.imports.jobs import (
     job_result,
     options_data,
     progress_of,
+    progress_state,
     queue_threshold,
     read_progress,
     start_job,
@@ -235,15 +236,4 @@ def import_progress(request, token: str):
     state = read_progress(token) if len(token) == 32 else None
     if state is None:
         raise Http404
-    done, total = int(state.get("done") or 0), int(state.get("total") or 0)
-    total = max(total, done)
-    return JsonResponse(
-        {
-            "status": state.get("status", ""),
-            "phase": state.get("phase", ""),
-            "done": done,
-            "total": total,
-            "percent": round(done * 100 / total) if total else 0,
-            "finished": state.get("status") in ("succeeded", "failed"),
-        }
-    )
+    return JsonResponse(progress_state(state))

@@ -171,8 +171,33 @@ class ImportQueueTests(AnjianTestCase):
         self.assertContains(partial, "已处理 3 / 10 行")
         self.assertNotContains(partial, "<html")
         state = self.client.get(reverse("common:import_progress", args=[job.token])).json()
-        self.assertEqual((state["done"], state["total"], state["percent"], state["finished"]), (3, 10, 30, False))
+        # One bar for the run: the read fills its first 30 %, the rows the rest.
+        self.assertEqual((state["done"], state["total"], state["percent"], state["finished"]), (3, 10, 51, False))
+        jobs.write_progress(job.token, status="running", phase="read", done=5, total=10)
+        state = self.client.get(reverse("common:import_progress", args=[job.token])).json()
+        self.assertEqual((state["phase"], state["percent"]), ("read", 15))
         self.assertEqual(self.client.get(reverse("common:import_progress", args=["0" * 32])).status_code, 404)
+
+    @override_settings(ANJIAN_IMPORT_QUEUE_ROWS=2)
+    def test_the_page_options_reach_the_job(self):
+        from anjian.orgs.models import OrgUnit
+        from anjian.orgs.tests.test_imports import GOOD_ROWS, workbook
+
+        client = self.client_for(self.a.sysadmin)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = client.post(
+                reverse("orgs:unit_import"),
+                {"parent": self.a.committee.pk, "mode": "import", "file": upload(workbook(GOOD_ROWS), "企业.xlsx")},
+            )
+        job = ImportJob.objects.get()
+        self.assertRedirects(response, f"{reverse('orgs:unit_import')}?job={job.pk}", fetch_redirect_response=False)
+        self.assertEqual((job.options, job.status), ({"parent": str(self.a.committee.pk)}, "succeeded"))
+        units = OrgUnit.objects.filter(name__startswith="上海甲")
+        self.assertEqual({u.parent for u in units}, {self.a.committee})
+        self.assertEqual(units.count(), 3)
+        # The job belongs to the page it was started on.
+        self.assertEqual(client.get(self.url, {"job": job.pk}).status_code, 403)  # sysadmin may not import hazards
+        self.assertContains(client.get(reverse("orgs:unit_import"), {"job": job.pk}), "已导入 3 条")
 
     def test_another_users_job_is_404(self):
         self.post(self.client_for(self.a.safety_staff), hazard_file(8))

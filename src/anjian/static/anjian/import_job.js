@@ -9,7 +9,7 @@
   function label(box, state) {
     var template = state.phase === "rows" ? box.dataset.labelRows
       : state.phase === "read" ? box.dataset.labelRead : box.dataset.labelQueued;
-    return template.replace("{done}", state.done.toLocaleString()).replace("{total}", state.total.toLocaleString());
+    return template.replace("{done}", String(state.done)).replace("{total}", String(state.total));
   }
 
   function show(box, state) {
@@ -21,6 +21,9 @@
     }
     var text = box.querySelector("[data-progress-label]");
     if (text && state.phase) text.textContent = label(box, state);
+    var status = box.querySelector("[data-progress-status]");
+    var statusLabel = state.status === "running" ? box.dataset.statusRunning : box.dataset.statusQueued;
+    if (status && state.status && statusLabel) status.textContent = statusLabel;
   }
 
   function swap(box) {
