@@ -204,7 +204,7 @@ def test_the_map_and_the_figures_are_alive(page, mobile_page, live_server_url):
     hazard_map = page.get_by_test_id("hazard-map")
     expect(hazard_map).to_have_attribute("data-ready", "1", timeout=20000)
     # Without a tile server the vector base is drawn: town names, and the district boundary when loaded.
-    expect(page.locator("#map-status")).to_contain_text("未配置瓦片服务")
+    expect(page.locator("#map-status")).to_contain_text("底图：")
     expect(page.locator(".leaflet-marker-icon").first).to_be_visible()
     screenshot(page, "hazards-map")
     # Click through from a point (a cluster first splits, then a point opens its popup).

@@ -91,3 +91,85 @@ def test_an_enterprise_user_is_told_why_a_list_is_empty(page, mobile_page, live_
         pg.get_by_test_id("empty").get_by_text("清除筛选条件").click()
         expect(pg.get_by_test_id("total")).to_be_visible()
         screenshot(pg, f"newcomer-ent-hazards-{width}")
+
+
+def test_the_map_keeps_town_names_readable_and_explains_its_base(page, mobile_page, live_server_url):
+    for pg, width in ((page, 1366), (mobile_page, 375)):
+        login(pg, live_server_url, "leader")
+        pg.goto(f"{live_server_url}/hazards/map/")
+        expect(pg.locator("#hazard-map[data-ready='1']")).to_be_attached(timeout=20000)
+        # An ordinary user reads what the base shows, not a configuration error.
+        status = pg.locator("#map-status")
+        expect(status).to_contain_text("底图：")
+        expect(status).not_to_contain_text("瓦片")
+        # Town names sit on top (Leaflet's tooltip pane) and beside the circles: no name hides the
+        # centre of a cluster (its count) or of a hazard point (they sat under the circles).
+        covered = pg.evaluate(
+            """() => {
+                const icons = Array.from(document.querySelectorAll('.hz-cluster, .hz-marker')).map(i => {
+                    const r = i.getBoundingClientRect();
+                    return {x: r.left + r.width / 2, y: r.top + r.height / 2};
+                });
+                const hits = (c, b) => b.left < c.x && c.x < b.right && b.top < c.y && c.y < b.bottom;
+                return Array.from(document.querySelectorAll('.town-label')).filter(el => {
+                    const r = el.getBoundingClientRect();
+                    return r.width && getComputedStyle(el).display !== 'none' && icons.some(i => hits(i, r));
+                }).map(el => el.textContent);
+            }"""
+        )
+        # Nor do two names overlap each other.
+        collide = pg.evaluate(
+            """() => {
+                const boxes = Array.from(document.querySelectorAll('.town-label'))
+                    .filter(el => el.getBoundingClientRect().width && getComputedStyle(el).display !== 'none')
+                    .map(el => [el.textContent, el.getBoundingClientRect()]);
+                const hits = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+                const out = [];
+                boxes.forEach(([n, a], i) => boxes.slice(i + 1).forEach(([m, b]) => { if (hits(a, b)) out.push(n + '/' + m); }));
+                return out;
+            }"""
+        )
+        screenshot(pg, f"newcomer-map-{width}")
+        assert not collide, collide
+        # A name hemmed in on every side stays on top; on a phone's small map a few are.
+        assert len(covered) <= (1 if width == 1366 else 3), covered
+
+
+VISIBLE_MONTHS = "() => Array.from(document.querySelectorAll('table.board thead th.m')).filter(th => th.offsetWidth).map(th => th.textContent)"
+
+
+def test_on_a_phone_the_board_shows_a_quarter_and_lists_become_cards(page, mobile_page, live_server_url):
+    login(page, live_server_url, "leader")
+    page.goto(f"{live_server_url}/plans/board/")
+    assert len(page.evaluate(VISIBLE_MONTHS)) == 12
+    expect(page.get_by_test_id("quarter-switch")).to_be_hidden()
+
+    login(mobile_page, live_server_url, "leader")
+    mobile_page.goto(f"{live_server_url}/plans/board/")
+    # The quarter of the as-of date, and no sideways scrolling (it showed months 1–4 and scrolled).
+    assert len(mobile_page.evaluate(VISIBLE_MONTHS)) == 3
+    wrap = mobile_page.locator(".board-wrap")
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth + 1"), wrap.evaluate(
+        "w => [w.scrollWidth, w.clientWidth]"
+    )
+    screenshot(mobile_page, "newcomer-board-375")
+    mobile_page.get_by_test_id("quarter-switch").get_by_text("第1季度").click()
+    assert mobile_page.evaluate(VISIBLE_MONTHS) == ["1月", "2月", "3月"]
+    expect(mobile_page.get_by_test_id("quarter-switch").locator("button.active")).to_have_text("第1季度")
+    screenshot(mobile_page, "newcomer-board-q1-375")
+
+    # A list's rows are cards: every cell says which column it is, the page never scrolls sideways.
+    for path, first_label in (("/hazards/", "编号"), ("/orgs/users/", None), ("/plans/tasks/", None)):
+        mobile_page.goto(f"{live_server_url}{path}")
+        expect(mobile_page.locator("main table thead")).to_be_hidden()
+        label = mobile_page.locator("main table tbody td").first.evaluate(
+            "td => getComputedStyle(td, '::before').content"
+        )
+        assert label not in ("none", '""'), (path, label)
+        if first_label:
+            assert label == f'"{first_label}"', label
+        assert mobile_page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), path
+        screenshot(mobile_page, f"newcomer-cards{path.replace('/', '-').rstrip('-')}-375")
+    # At 1366 px the same list is a table.
+    page.goto(f"{live_server_url}/hazards/")
+    expect(page.locator("main table thead")).to_be_visible()

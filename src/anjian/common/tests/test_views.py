@@ -67,6 +67,14 @@ class AuditPageTests(AnjianTestCase):
         response = client.get(reverse("common:audit_list"), {"action": "create", "actor": "系统"})
         self.assertTrue(list(response.context["table"].data))
 
+    def test_on_a_phone_each_row_is_a_card_whose_cells_name_their_column(self):
+        # Every list's table (common/table.html): the wrapper app.css turns into cards below 576 px.
+        response = self.client_for(self.a.auditor).get(reverse("common:audit_list"))
+        self.assertContains(response, 'class="table-container table-responsive table-cards"')
+        table = response.context["table"]
+        for column in table.columns:
+            self.assertContains(response, f'data-label="{column.header}"')
+
     def test_export_is_itself_an_audit_event(self):
         client = self.client_for(self.a.auditor)
         response = client.get(reverse("common:audit_list"), {"object_type": "orgs.orgunit", "export": "xlsx"})

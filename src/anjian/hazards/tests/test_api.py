@@ -222,6 +222,11 @@ class MapAndChartEndpointTests(AnjianTestCase):
         self.assertContains(page, "vendor/leaflet/leaflet.js")
         self.assertContains(page, "vendor/leaflet.markercluster/leaflet.markercluster.js")
         self.assertNotContains(page, "<script>")
+        # What the base shows, in plain words; the configuration hint only for the system administrator.
+        self.assertContains(page, "底图：区界、街镇界和街镇位置")
+        self.assertNotContains(page, "ANJIAN_TILE_SERVER_URL")
+        admin_page = self.client_for(self.a.sysadmin).get(reverse("hazards:map"))
+        self.assertContains(admin_page, "ANJIAN_TILE_SERVER_URL")
         with self.settings(TILE_SERVER_URL="http://tiles.intranet/{z}/{x}/{y}.png"):
             page = client.get(reverse("hazards:map"))
         self.assertContains(page, 'data-tile-url="http://tiles.intranet/{z}/{x}/{y}.png"')

@@ -47,14 +47,17 @@
       open: d.labelOpen,
       none: d.labelNone,
       truncated: d.labelTruncated,
-      fallback: d.labelFallback,
       count: d.labelCount,
     };
     var statusLine = document.getElementById("map-status");
-    var messages = [];
+    // The status line: what the base map shows first, then the hazards' count and any warning.
+    var slots = { base: "", points: [] };
+    function show() {
+      statusLine.textContent = [slots.base].concat(slots.points).filter(Boolean).join(" · ");
+    }
     function say(text) {
-      messages.push(text);
-      statusLine.textContent = messages.join(" · ");
+      slots.points.push(text);
+      show();
     }
 
     var map = L.map(el, { zoomControl: true, attributionControl: false, minZoom: 7, maxZoom: 18, zoomSnap: 0.25 });
@@ -68,12 +71,74 @@
       L.tileLayer(d.tileUrl, { maxZoom: 18, subdomains: "01234567" }).addTo(map);
     } else {
       el.classList.add("no-tiles");
-      say(labels.fallback);
     }
 
     var contextBounds = null;
+    // Town names move to whichever side of their point no hazard or cluster covers (they sat under
+    // the cluster circles, which gather around the same town points).
+    var townMarkers = [];
+    var LABEL_OFFSETS = { right: [6, 0], left: [-6, 0], top: [0, -6], bottom: [0, 6] };
+    // Where a name may go: beside its point, else a little further out (direction, offset).
+    var LABEL_SPOTS = [
+      ["right", [6, 0]], ["left", [-6, 0]], ["top", [0, -6]], ["bottom", [0, 6]],
+      ["right", [6, -16]], ["right", [6, 16]], ["left", [-6, -16]], ["left", [-6, 16]],
+      ["right", [26, 0]], ["left", [-26, 0]], ["top", [0, -24]], ["bottom", [0, 24]],
+      ["right", [26, -22]], ["right", [26, 22]], ["left", [-26, -22]], ["left", [-26, 22]],
+      ["top", [0, -44]], ["bottom", [0, 44]], ["right", [46, 0]], ["left", [-46, 0]],
+    ];
+    function overlaps(a, b) {
+      return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    }
+    function covers(box, r) {
+      var x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;
+      return box.left < x && x < box.right && box.top < y && y < box.bottom;
+    }
+    function placeTownLabels() {
+      var icons = Array.prototype.map.call(el.querySelectorAll(".hz-cluster, .hz-marker"), function (icon) {
+        return icon.getBoundingClientRect();
+      });
+      // Names already placed are obstacles too (on a phone's small map the towns' names collided).
+      var placed = [];
+      var frame = el.getBoundingClientRect();
+      townMarkers.forEach(function (marker) {
+        var tip = marker.getTooltip();
+        if (!tip || !tip.getElement()) return;
+        var best = null;
+        for (var i = 0; i < LABEL_SPOTS.length && (best === null || best[1] > 0); i++) {
+          tip.options.direction = LABEL_SPOTS[i][0];
+          tip.options.offset = LABEL_SPOTS[i][1];
+          tip.update();
+          var box = tip.getElement().getBoundingClientRect();
+          var outside = box.left < frame.left || box.right > frame.right || box.top < frame.top || box.bottom > frame.bottom;
+          // Worst: hiding a circle's centre (its count) or another name; touching a circle's edge is minor.
+          var hits =
+            icons.filter(function (r) { return overlaps(r, box); }).length +
+            4 * icons.filter(function (r) { return covers(box, r); }).length +
+            4 * placed.filter(function (r) { return overlaps(r, box); }).length +
+            (outside ? 2 : 0);
+          if (best === null || hits < best[1]) best = [i, hits];
+        }
+        // Hemmed in everywhere: the spot that covers the fewest circles and names (the name stays on top).
+        tip.options.direction = LABEL_SPOTS[best[0]][0];
+        tip.options.offset = LABEL_SPOTS[best[0]][1];
+        tip.update();
+        placed.push(tip.getElement().getBoundingClientRect());
+      });
+    }
+    var placing = null;
+    function placeTownLabelsSoon() {
+      window.clearTimeout(placing);
+      placing = window.setTimeout(placeTownLabels, 60);
+    }
+    map.on("zoomend", placeTownLabelsSoon);
     var context = getJSON(d.contextUrl).then(function (ctx) {
-      if (ctx.boundaries && ctx.boundaries.features.length) {
+      var drawn = ctx.boundaries && ctx.boundaries.features.length;
+      if (!d.tileUrl) {
+        // Say what the vector base shows (no tile server); the configuration hint only for administrators.
+        slots.base = (drawn ? d.labelBase : d.labelBaseTowns) + (d.labelAdmin || "");
+        show();
+      }
+      if (drawn) {
         var layer = L.geoJSON(ctx.boundaries, {
           interactive: false,
           style: function (feature) {
@@ -93,7 +158,8 @@
           fillOpacity: 1,
           interactive: false,
         }).addTo(map);
-        marker.bindTooltip(t.name, { permanent: true, direction: "right", offset: [6, 0], className: "town-label" });
+        marker.bindTooltip(t.name, { permanent: true, direction: "right", offset: LABEL_OFFSETS.right, className: "town-label" });
+        townMarkers.push(marker);
         contextBounds = contextBounds ? contextBounds.extend([t.lat, t.lng]) : L.latLngBounds([t.lat, t.lng], [t.lat, t.lng]);
       });
     });
@@ -119,6 +185,7 @@
       },
     });
     map.addLayer(clusters);
+    clusters.on("animationend", placeTownLabelsSoon);
 
     var url = d.pointsUrl + (d.query ? "?" + d.query : "");
     var points = getJSON(url).then(function (data) {
@@ -161,7 +228,11 @@
       }
       if (target && target.isValid()) map.fitBounds(target.pad(0.02));
       labelsByZoom();
-      el.setAttribute("data-ready", "1");
+      // Ready once the clusters have settled at the fitted zoom and the town names have found their spots.
+      window.setTimeout(function () {
+        placeTownLabels();
+        el.setAttribute("data-ready", "1");
+      }, 500);
     });
 
     window.addEventListener("resize", function () {
