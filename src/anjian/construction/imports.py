@@ -33,6 +33,11 @@ def _enterprises_by_uscc(ctx: ImportContext) -> dict:
 
 class _BulkImport(ImportSpec):
     register = None  # the registration service, called for the whole batch
+    # The service's errors on an enterprise field are the sheet's code column's.
+    code_columns: dict[str, str] = {}
+
+    def header_for(self, field_name, ctx, error=None) -> str:
+        return super().header_for(self.code_columns.get(field_name, field_name), ctx, error)
 
     def form_kwargs(self, ctx: ImportContext) -> dict:
         return {"user": ctx.actor, "enterprises_by_uscc": _enterprises_by_uscc(ctx)}
@@ -63,6 +68,7 @@ class ProjectImport(_BulkImport):
     model = Project
     form_class = ProjectImportForm
     register = services.project_register
+    code_columns = {"builder": "builder_uscc", "contractor": "contractor_uscc", "supervisor": "supervisor_uscc"}
     required_roles = _UNIT_WORKERS
     columns = [
         Column(_("施工许可证号"), "permit_no", kind=CODE, required=True, unique=True, example="310116202105120101"),
@@ -112,6 +118,7 @@ class WorkerImport(_BulkImport):
     model = Worker
     form_class = WorkerImportForm
     register = services.worker_register
+    code_columns = {"employer": "employer_uscc"}
     required_roles = (*_UNIT_WORKERS, Role.ENTERPRISE_USER)
     columns = [
         Column(_("姓名"), "name", kind=TEXT, required=True, example="张建国"),

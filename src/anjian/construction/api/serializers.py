@@ -21,6 +21,7 @@ class EnterpriseProfileSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
     enterprise_type_display = serializers.CharField(source="get_enterprise_type_display", read_only=True)
+    risk_grade = serializers.CharField(read_only=True, help_text=gettext_lazy("A–D，或空（未评级）"))
     safety_manager_phone = serializers.SerializerMethodField(help_text=gettext_lazy("脱敏显示"))
     qualifications = QualificationSerializer(many=True, read_only=True)
     url = serializers.SerializerMethodField()
@@ -69,6 +70,9 @@ class EnterpriseProfileWriteSerializer(serializers.Serializer):
 
 class ProjectSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    # Blank when not given: plain text in the schema (an enum would not admit "").
+    scale = serializers.CharField(read_only=True, help_text=gettext_lazy("large / medium / small，或空"))
+    scale_display = serializers.CharField(source="get_scale_display", read_only=True)
     town_name = serializers.CharField(source="town.name", read_only=True)
     builder_name = serializers.CharField(source="builder.name", read_only=True, default="")
     contractor_name = serializers.CharField(source="contractor.name", read_only=True)
@@ -96,6 +100,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "supervising_unit",
             "supervising_unit_name",
             "scale",
+            "scale_display",
             "floor_area",
             "contract_value",
             "start_date",
