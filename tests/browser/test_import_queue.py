@@ -128,6 +128,10 @@ def test_a_large_import_shows_the_progress_bar_then_the_result(page, queue_serve
         expect(page.get_by_test_id("import-job")).to_contain_text("已处理", timeout=120_000)
         card = page.get_by_test_id("import-progress").inner_text()
         assert f"/ {ROWS} 行" in card and "导入 · 导入中" in card, card
+        # The rows fill the bar after the read's first 30 %.
+        percent = int(page.locator(".progress").get_attribute("aria-valuenow"))
+        assert 30 <= percent <= 100, percent
+        page.wait_for_timeout(700)  # the bar's width eases over 0.6 s
         screenshot(page, "import-queue-progress")
         summary = page.get_by_test_id("import-summary")
         expect(summary).to_contain_text(f"导入完成：隐患批量导入.xlsx 已导入 {ROWS} 条", timeout=240_000)

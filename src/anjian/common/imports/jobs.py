@@ -343,7 +343,7 @@ def _finish(job: ImportJob, result: ImportResult, **extra) -> None:
     job.status, job.finished_at = ImportJobStatus.SUCCEEDED, now
     job.rows_done = job.total_rows = result.total
     job.result = result.summary(shown_errors=SHOWN_ERRORS, **extra)
-    ImportJob.objects.filter(pk=job.pk).update(
+    ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.RUNNING).update(
         status=job.status,
         finished_at=now,
         rows_done=job.rows_done,
@@ -361,7 +361,8 @@ def _finish(job: ImportJob, result: ImportResult, **extra) -> None:
 def _fail(job: ImportJob, message: str) -> None:
     now = timezone.now()
     job.status, job.finished_at, job.error, job.rows_done = ImportJobStatus.FAILED, now, str(message), 0
-    ImportJob.objects.filter(pk=job.pk).update(
+    # A job the sweeper gave up keeps the sweeper's account.
+    ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.RUNNING).update(
         status=job.status, finished_at=now, error=job.error, rows_done=0, upload=""
     )
     write_progress(job.token, status=ImportJobStatus.FAILED, phase="done", total=job.total_rows)

@@ -139,6 +139,20 @@ class ImportQueueTests(AnjianTestCase):
         self.assertIn("（原第 4 行）行业", rows[1][-1])
         self.assertIn("（原第 8 行）发现日期", rows[2][-1])
 
+    def test_a_job_reports_a_file_it_cannot_import(self):
+        client = self.client_for(self.a.safety_staff)
+        headers = [h for h in HEADERS if h != "监管单位"]
+        self.post(
+            client,
+            sheet_bytes(
+                headers, [[c for h, c in zip(HEADERS, row(i), strict=True) if h != "监管单位"] for i in range(9)]
+            ),
+        )
+        job = ImportJob.objects.get()
+        self.assertEqual(job.status, "succeeded")
+        self.assertContains(client.get(self.url, {"job": job.pk}), "缺少必填列：监管单位")
+        self.assertEqual(Hazard.objects.count(), 0)
+
     def test_a_large_check_runs_on_the_queue_and_its_file_can_then_be_imported(self):
         client = self.client_for(self.a.safety_staff)
         self.post(client, hazard_file(8), mode="check")
