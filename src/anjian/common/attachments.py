@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import threading
+from collections import OrderedDict
 from decimal import Decimal
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
@@ -138,6 +140,40 @@ def make_thumbnail(image: Image.Image) -> bytes:
     return buf.getvalue()
 
 
+# The same bytes give the same verdict, metadata and thumbnail: an image uploaded again (a form sent
+# twice, one photo attached to several records, the demo's sample photos) is not decoded again.
+# Keyed by the content's SHA-256; the few most recent images only.
+_IMAGE_FACTS: OrderedDict[str, tuple[dict, bytes]] = OrderedDict()
+_IMAGE_FACTS_KEPT = 16
+_IMAGE_FACTS_LOCK = threading.Lock()
+
+
+def _image_facts(uploaded_file, sha256: str) -> tuple[dict, bytes]:
+    """An uploaded image checked (``verify``, then decoded in full): its EXIF metadata and thumbnail.
+    A damaged image is refused with a field error."""
+    with _IMAGE_FACTS_LOCK:
+        known = _IMAGE_FACTS.get(sha256)
+        if known is not None:
+            _IMAGE_FACTS.move_to_end(sha256)
+            return dict(known[0]), known[1]
+    uploaded_file.seek(0)
+    try:
+        with Image.open(uploaded_file) as probe:
+            probe.verify()
+        uploaded_file.seek(0)
+        with Image.open(uploaded_file) as image:
+            image.load()
+            metadata = exif_metadata(image)
+            thumbnail = make_thumbnail(image)
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise ValidationError({"file": ValidationError(_("图片已损坏，无法打开"), code="file_corrupt")}) from exc
+    with _IMAGE_FACTS_LOCK:
+        _IMAGE_FACTS[sha256] = (dict(metadata), thumbnail)
+        while len(_IMAGE_FACTS) > _IMAGE_FACTS_KEPT:
+            _IMAGE_FACTS.popitem(last=False)
+    return metadata, thumbnail
+
+
 # ---------------------------------------------------------------------------
 # Services
 # ---------------------------------------------------------------------------
@@ -186,18 +222,9 @@ def attachment_add(*, actor, target, uploaded_file, description: str = "") -> At
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     if kind == AttachmentKind.IMAGE:
-        uploaded_file.seek(0)
-        try:
-            with Image.open(uploaded_file) as probe:
-                probe.verify()
-            uploaded_file.seek(0)
-            with Image.open(uploaded_file) as image:
-                image.load()
-                for key, value in exif_metadata(image).items():
-                    setattr(attachment, key, value)
-                thumbnail = make_thumbnail(image)
-        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-            raise ValidationError({"file": ValidationError(_("图片已损坏，无法打开"), code="file_corrupt")}) from exc
+        metadata, thumbnail = _image_facts(uploaded_file, attachment.sha256)
+        for key, value in metadata.items():
+            setattr(attachment, key, value)
         attachment.thumbnail.save("thumb.jpg", ContentFile(thumbnail), save=False)
     uploaded_file.seek(0)
     attachment.file.save(name, uploaded_file, save=False)

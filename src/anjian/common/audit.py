@@ -304,12 +304,50 @@ class _Pending:
     execute wrapper (first in the list, so ``connection.execute_wrapper()`` blocks pop their own).
     """
 
-    __slots__ = ("events", "flushing", "head")
+    __slots__ = ("events", "flushing", "head", "epoch", "writes", "table_writes", "blind_write")
 
     def __init__(self) -> None:
         self.events: list[AuditEvent] = []
         self.flushing = False
         self.head: tuple[int, str] | None = None  # where this connection's last flush left the head
+        # What ``remember_loaded`` needs to know whether a row read under lock is still as read: the
+        # transaction (``epoch`` moves at every commit, rollback, savepoint rollback and close) and
+        # the writes since (``writes`` counts the statements that may change rows; ``table_writes``
+        # keeps, per table, the count at its last write; ``blind_write`` the count at the last write
+        # whose table could not be read from the SQL).
+        self.epoch = 0
+        self.writes = 0
+        self.table_writes: dict[str, int] = {}
+        self.blind_write = 0
+
+    def new_epoch(self) -> None:
+        self.epoch += 1
+        self.table_writes.clear()
+        self.blind_write = 0
+        self.writes = 0
+
+    def note_sql(self, sql: str) -> None:
+        """Count a statement that may change rows (UPDATE, DELETE, an upsert, anything not plainly a read)."""
+        word = sql[:7].upper()
+        if word.startswith(("SELECT", "SAVEPOI", "RELEASE", "PRAGMA", "BEGIN", "COMMIT", "SET ", "SHOW")):
+            return
+        if word.startswith("INSERT") and "DO UPDATE" not in sql and "REPLACE" not in sql[:20].upper():
+            return  # a plain INSERT adds rows and changes none
+        self.writes += 1
+        table = _written_table(sql)
+        if table is None:
+            self.blind_write = self.writes
+        else:
+            self.table_writes[table] = self.writes
+
+
+def _written_table(sql: str) -> str | None:
+    """The table an ORM-made ``UPDATE "t"``, ``DELETE FROM "t"`` or ``INSERT INTO "t" … DO UPDATE`` writes."""
+    for prefix in ('UPDATE "', 'DELETE FROM "', 'INSERT INTO "'):
+        if sql.startswith(prefix):
+            end = sql.find('"', len(prefix))
+            return sql[len(prefix) : end] if end > 0 else None
+    return None
 
 
 _AUDIT_TABLES = ("common_auditevent", "common_auditchainhead")
@@ -326,6 +364,7 @@ def _install(connection) -> _Pending:
     savepoint, savepoint_rollback, close = connection.savepoint, connection.savepoint_rollback, connection.close
 
     def commit_with_events():
+        state.new_epoch()
         if state.events:
             try:
                 _flush(connection, state)
@@ -336,6 +375,7 @@ def _install(connection) -> _Pending:
 
     def rollback_discarding():
         state.events.clear()
+        state.new_epoch()
         rollback()
 
     def savepoint_after_flush():
@@ -344,15 +384,22 @@ def _install(connection) -> _Pending:
 
     def savepoint_rollback_discarding(sid):
         state.events.clear()
+        state.new_epoch()
         savepoint_rollback(sid)
 
     def close_discarding():
         state.events.clear()
+        state.new_epoch()
         close()
 
     def flush_before_audit_sql(execute, sql, params, many, context):
-        if state.events and not state.flushing and isinstance(sql, str) and "common_audit" in sql:
-            _flush_in_transaction(connection, state)
+        if isinstance(sql, str):
+            if state.events and not state.flushing and "common_audit" in sql:
+                _flush_in_transaction(connection, state)
+            state.note_sql(sql)
+        else:
+            state.writes += 1
+            state.blind_write = state.writes
         return execute(sql, params, many, context)
 
     connection.commit = commit_with_events
@@ -677,6 +724,50 @@ def diff(before: dict, after: dict) -> dict:
     """Field-level before/after of the fields that changed."""
     changed = sorted(k for k in after if before.get(k) != after.get(k))
     return {"before": {k: before.get(k) for k in changed}, "after": {k: after.get(k) for k in changed}}
+
+
+# ---------------------------------------------------------------------------
+# A row read under lock serves as the before-image of its save (no second read)
+# ---------------------------------------------------------------------------
+def remember_loaded(instance: models.Model, using: str | None = None) -> None:
+    """``instance`` was just read from the database under ``SELECT … FOR UPDATE`` (``lock_for_update``):
+    keep its snapshot, so that its save takes the before-image from here instead of reading the row
+    again, and ``full_clean`` knows which values are the stored ones.
+
+    The snapshot holds while the row cannot have changed: in the same transaction (the row lock, or
+    SQLite's one writer, keeps other transactions out), with no savepoint rolled back since, and no
+    statement since that may have written the row's table (an ORM ``UPDATE``/``DELETE`` of that table,
+    or any write whose table the SQL does not name plainly). Past any of those, the row is read again."""
+    alias = using or instance._state.db or DEFAULT_DB_ALIAS
+    connection = connections[alias]
+    if not connection.in_atomic_block:
+        return
+    state = _pending(connection)
+    instance._audit_loaded = (alias, instance.pk, state.epoch, state.writes, snapshot(instance))
+
+
+def loaded_snapshot(instance: models.Model, using: str | None = None) -> dict | None:
+    """The snapshot ``remember_loaded`` kept for ``instance`` if the row is surely still as read, else ``None``."""
+    loaded = instance.__dict__.get("_audit_loaded")
+    if loaded is None:
+        return None
+    alias, pk, epoch, writes, snap = loaded
+    if (using and using != alias) or pk != instance.pk:
+        return None
+    connection = connections[alias]
+    state = connection.__dict__.get("_anjian_audit_pending")
+    if state is None or state.epoch != epoch or not connection.in_atomic_block:
+        return None
+    if state.blind_write > writes or state.table_writes.get(type(instance)._meta.db_table, 0) > writes:
+        return None
+    return snap
+
+
+def before_image(instance: models.Model, using: str) -> dict | None:
+    """The stored state of the row ``instance`` is about to overwrite (the pre-save receiver's)."""
+    snap = loaded_snapshot(instance, using)
+    instance.__dict__.pop("_audit_loaded", None)  # one save per read: a second save reads the row
+    return snap if snap is not None else fetch_snapshot(instance, using)
 
 
 def fetch_snapshot(instance: models.Model, using: str) -> dict | None:

@@ -25,8 +25,11 @@ def service(func):
 
 
 def lock_for_update(instance: models.Model, expected_version: int | None):
-    """Lock the row and compare versions: an edit made from a stale page is refused, not lost."""
+    """Lock the row and compare versions: an edit made from a stale page is refused, not lost.
+
+    The row as read is kept as the before-image of its save (``audit.remember_loaded``): no second read."""
     locked = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
+    audit.remember_loaded(locked)
     if expected_version is not None and locked.version != int(expected_version):
         raise ConcurrentEditError(locked.version)
     return locked

@@ -10,7 +10,7 @@ from anjian.common.models.audit import AuditAction
 
 def _on_pre_save(sender, instance, raw=False, using=None, **kwargs):
     if instance.pk is not None and not instance._state.adding:
-        instance._audit_before = audit.fetch_snapshot(instance, using)
+        instance._audit_before = audit.before_image(instance, using)
     else:
         instance._audit_before = None
 

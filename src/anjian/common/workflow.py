@@ -257,6 +257,7 @@ def transition(obj: models.Model, action: str, *, actor, reason: str = "", expec
     model = type(obj)
     get_transition(model, action)
     locked = lock_for_update(obj, expected_version)
+    _share_related(obj, locked)
     spec = check_transition(locked, action, actor, reason=reason)
     reason = (reason or "").strip()
     from_state = locked.status
@@ -292,7 +293,31 @@ def transition(obj: models.Model, action: str, *, actor, reason: str = "", expec
     # The caller's instance reflects the committed state, as after obj.save().
     for f in model._meta.concrete_fields:
         setattr(obj, f.attname, getattr(locked, f.attname))
+    _share_related(locked, obj)
     return obj
+
+
+def _share_related(source: models.Model, target: models.Model) -> None:
+    """Hand the rows ``source``'s foreign keys already hold to ``target`` where both name the same row.
+
+    The locked copy of a record has no related rows loaded; validating it (``clean()`` reads the
+    town's level, the units' kinds) would load each again, in every step. The caller's instance
+    usually has them, and after the step gets back the ones the step loaded, so a run of steps on
+    one record loads each related row once. A foreign key the step changed is not shared."""
+    source_cache, target_cache = source._state.fields_cache, target._state.fields_cache
+    if not source_cache:
+        return
+    for fk in type(source)._meta.concrete_fields:
+        if not fk.many_to_one or fk.name not in source_cache or fk.name in target_cache:
+            continue
+        related, value = source_cache[fk.name], getattr(target, fk.attname)
+        if getattr(source, fk.attname) != value:
+            continue
+        if (related is None) != (value is None) or (
+            related is not None and getattr(related, fk.target_field.attname) != value
+        ):
+            continue
+        target_cache[fk.name] = related
 
 
 # ---------------------------------------------------------------------------

@@ -6,8 +6,9 @@ the daily job (or ``anjian escalate``) runs; the demo spends no 督办 numbers o
 
 Everything goes through the services and the workflow helper, as the system (``actor=None``), so
 the audit chain, numbering and history are real. Dates are spread over the past year; the
-timestamps the life cycle stamped at load time are then moved back with one audited update
-per hazard (the transition history keeps the real load time). Idempotent: campaigns,
+timestamps the life cycle stamped at load time are then moved back with one audited bulk update
+(the transition history keeps the real load time). The hazards are registered as one batch, the
+way an Excel import registers its rows. Idempotent: campaigns,
 routes, enterprises and measures are matched by name; hazards are created only into an empty list.
 Titles, enterprise names and addresses are samples, not real cases.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -540,6 +542,163 @@ def _measures(units, campaigns) -> None:
         )
 
 
+@dataclass
+class _Sample:
+    """One sample hazard as drawn: its facts and every choice its life cycle makes."""
+
+    data: dict
+    found_photos: list
+    title: str
+    final: str
+    enterprise: OrgUnit
+    found: dt.date
+    major: bool = False
+    deadline: dt.date | None = None
+    steps: list = field(default_factory=list)  # (what, arguments) in order
+    stamps: dict = field(default_factory=dict)
+
+
+def _draw(rng: random.Random, today, towns, boundary, enterprises, demo_ent, demo_gas, campaigns, units, photos):
+    """Draw one sample hazard and its life cycle (the draws in the order the demo has always made them)."""
+    sectors, weights = zip(*[(s, w) for s, w, _items in CATALOGUE], strict=True)
+    items = {s: titles for s, _w, titles in CATALOGUE}
+    sector = rng.choices(sectors, weights=weights)[0]
+    title, category = rng.choice(items[sector])
+    town = rng.choice(towns)
+    age = int(rng.triangular(0, 360, 40))
+    found = today - dt.timedelta(days=age)
+    final = _state_for(rng, age)
+    supervisor = units.get(rng.choice(SUPERVISORS[sector])) or units["安全监管科"]
+    if sector == Sector.GAS:
+        enterprise = demo_gas if demo_gas and rng.random() < 0.35 else rng.choice(enterprises)
+    else:
+        enterprise = demo_ent if demo_ent and rng.random() < 0.2 else rng.choice(enterprises)
+    campaign_name = CAMPAIGN_FOR.get(category) or {
+        Sector.CONSTRUCTION: "城市建设",
+        Sector.GAS: "城市能源供应",
+        Sector.CURTAIN_WALL: "高空坠物",
+    }.get(sector)
+    has_point = rng.random() > 0.04
+    lat, lng = _point_near(rng, town, boundary) if has_point else (None, None)
+    data = {
+        "title": f"{town.name}{title}",
+        "description": f"示例隐患：{title}。现场检查发现，须限期整改。",
+        "sector": sector,
+        "category": category,
+        "source": rng.choice(
+            [HazardSource.INSPECTION] * 5
+            + [HazardSource.SELF_CHECK, HazardSource.THIRD_PARTY, HazardSource.CAMPAIGN, HazardSource.PUBLIC_REPORT]
+        ),
+        "campaign": campaigns.get(campaign_name),
+        "subject": enterprise,
+        "town": town,
+        "address": f"{town.name}示例路 {rng.randint(1, 999)} 号",
+        "lat": lat,
+        "lng": lng,
+        "supervising_unit": supervisor,
+        "found_date": found,
+        "responsible_person": rng.choice(["张工", "李经理", "王主任", "陈队长", "刘师傅"]),
+        "contact_phone": f"139{rng.randint(10000000, 99999999)}",
+    }
+    sample = _Sample(data, [photos.upload("found")] if rng.random() < 0.3 else [], title, final, enterprise, found)
+    sample.major = title in MAJOR_INPUTS and rng.random() < 0.4
+    _draw_life(rng, sample, today, photos)
+    return sample
+
+
+def _draw_life(rng: random.Random, sample: _Sample, today, photos) -> None:
+    final, found, steps, stamps = sample.final, sample.found, sample.steps, sample.stamps
+    deadline = found + dt.timedelta(days=rng.choice([7, 15, 20, 30, 45, 60]))
+    sample.deadline = deadline
+    if final == HazardStatus.CANCELLED:
+        steps.append(("cancel", {"reason": "经核实不属于本单位监管范围，已移交属地处置"}))
+        return
+    assigned = _reached(final, HazardStatus.ASSIGNED) or final == HazardStatus.EXTENSION_REQUESTED
+    if assigned:
+        steps.append(("assign", {"responsible_enterprise": sample.enterprise, "deadline": deadline}))
+        stamps["assigned_at"] = _aware(min(found + dt.timedelta(days=1), today), 10)
+    wants_plan = sample.major or rng.random() < 0.25
+    if wants_plan and (assigned or final == HazardStatus.REPORTED):
+        steps.append(
+            (
+                "plan",
+                {
+                    "data": {
+                        "measures": "1. 立即停止相关作业；2. 按专项方案整改；3. 整改后组织自查验收。",
+                        "responsible_person": sample.data["responsible_person"],
+                        "funds": Decimal(rng.choice(["2.50", "8.00", "15.00", "32.00"])),
+                        "deadline": deadline,
+                        "interim_controls": "设置警戒隔离区，专人现场监护，暂停相关区域作业。",
+                        "emergency_measures": "发现险情立即撤离人员并报告项目负责人。",
+                    },
+                    "milestones": [
+                        {
+                            "title": "完成隐患部位隔离",
+                            "due_date": found + dt.timedelta(days=1),
+                            "done_on": found + dt.timedelta(days=1),
+                        },
+                        {"title": "完成整改施工", "due_date": deadline - dt.timedelta(days=2), "done_on": None},
+                    ],
+                },
+            )
+        )
+    if not _reached(final, HazardStatus.RECTIFYING) and final != HazardStatus.EXTENSION_REQUESTED:
+        return
+    steps.append(("start", {}))
+    steps.append(("photo", {"uploaded_file": photos.upload("before"), "stage": PhotoStage.BEFORE}))
+    if final == HazardStatus.EXTENSION_REQUESTED:
+        steps.append(
+            (
+                "request_extension",
+                {"reason": rng.choice(EXTENSION_REASONS), "new_deadline": deadline + dt.timedelta(days=30)},
+            )
+        )
+        return
+    if rng.random() < 0.12 and _reached(final, HazardStatus.SUBMITTED):
+        steps.append(
+            (
+                "request_extension",
+                {"reason": rng.choice(EXTENSION_REASONS), "new_deadline": deadline + dt.timedelta(days=15)},
+            )
+        )
+        steps.append(("approve_extension", {}))
+        deadline = deadline + dt.timedelta(days=15)
+    if not _reached(final, HazardStatus.SUBMITTED):
+        return
+    span = max(1, (deadline - found).days)
+    late = rng.random() < 0.18
+    done_on = min(today, found + dt.timedelta(days=span + rng.randint(2, 12) if late else rng.randint(1, span)))
+    if rng.random() < 0.15:
+        steps.append(("photo", {"uploaded_file": photos.upload("after"), "stage": PhotoStage.AFTER}))
+        steps.append(("submit", {"reason": "已按要求整改完毕，申请验收。"}))
+        steps.append(("reject", {"reason": rng.choice(REJECT_REASONS)}))
+    steps.append(("photo", {"uploaded_file": photos.upload("after"), "stage": PhotoStage.AFTER}))
+    steps.append(("submit", {"reason": "整改完毕，附整改前后照片，申请验收。"}))
+    stamps["submitted_at"] = _aware(done_on, 16)
+    if _reached(final, HazardStatus.VERIFIED):
+        steps.append(("verify", {"reason": "现场复查，整改到位。"}))
+        verified_on = min(today, done_on + dt.timedelta(days=rng.randint(0, 3)))
+        stamps.update(verified_at=_aware(verified_on, 11), rectified_on=done_on, on_time=done_on <= deadline)
+        if final == HazardStatus.CLOSED:
+            steps.append(("close_out", {}))
+            stamps["closed_at"] = _aware(min(today, verified_on + dt.timedelta(days=rng.randint(0, 5))), 15)
+
+
+def _live(sample: _Sample, hazard: Hazard) -> None:
+    """Take the sample's life cycle through the services and the workflow, as the system."""
+    if sample.major:
+        standard, inputs = MAJOR_INPUTS[sample.title]
+        services.hazard_determine(actor=None, hazard=hazard, standard=standard, inputs=inputs)
+        hazard.refresh_from_db()
+    for what, arguments in sample.steps:
+        if what == "plan":
+            services.plan_save(actor=None, hazard=hazard, **arguments)
+        elif what == "photo":
+            services.hazard_photo_add(actor=None, hazard=hazard, **arguments)
+        else:
+            transition(hazard, what, actor=None, **arguments)
+
+
 def _hazards(units, campaigns, enterprises) -> int:
     rng = random.Random(SEED)
     today = timezone.localdate()
@@ -551,144 +710,25 @@ def _hazards(units, campaigns, enterprises) -> int:
     demo_ent = next((e for e in enterprises if e.name == "上海金山示例建设工程有限公司"), None)
     demo_gas = next((e for e in enterprises if e.name == "上海湾区示例燃气有限公司"), None)
     photos = _Photos()
-    sectors, weights = zip(*[(s, w) for s, w, _items in CATALOGUE], strict=True)
-    items = {s: titles for s, _w, titles in CATALOGUE}
-    backdate: list[tuple[int, dict]] = []
-    for _n in range(HAZARD_COUNT):
-        sector = rng.choices(sectors, weights=weights)[0]
-        title, category = rng.choice(items[sector])
-        town = rng.choice(towns)
-        age = int(rng.triangular(0, 360, 40))
-        found = today - dt.timedelta(days=age)
-        final = _state_for(rng, age)
-        supervisor = units.get(rng.choice(SUPERVISORS[sector])) or units["安全监管科"]
-        if sector == Sector.GAS:
-            enterprise = demo_gas if demo_gas and rng.random() < 0.35 else rng.choice(enterprises)
-        else:
-            enterprise = demo_ent if demo_ent and rng.random() < 0.2 else rng.choice(enterprises)
-        campaign_name = CAMPAIGN_FOR.get(category) or {
-            Sector.CONSTRUCTION: "城市建设",
-            Sector.GAS: "城市能源供应",
-            Sector.CURTAIN_WALL: "高空坠物",
-        }.get(sector)
-        has_point = rng.random() > 0.04
-        lat, lng = _point_near(rng, town, boundary) if has_point else (None, None)
-        data = {
-            "title": f"{town.name}{title}",
-            "description": f"示例隐患：{title}。现场检查发现，须限期整改。",
-            "sector": sector,
-            "category": category,
-            "source": rng.choice(
-                [HazardSource.INSPECTION] * 5
-                + [HazardSource.SELF_CHECK, HazardSource.THIRD_PARTY, HazardSource.CAMPAIGN, HazardSource.PUBLIC_REPORT]
-            ),
-            "campaign": campaigns.get(campaign_name),
-            "subject": enterprise,
-            "town": town,
-            "address": f"{town.name}示例路 {rng.randint(1, 999)} 号",
-            "lat": lat,
-            "lng": lng,
-            "supervising_unit": supervisor,
-            "found_date": found,
-            "responsible_person": rng.choice(["张工", "李经理", "王主任", "陈队长", "刘师傅"]),
-            "contact_phone": f"139{rng.randint(10000000, 99999999)}",
-        }
-        found_photo = [photos.upload("found")] if rng.random() < 0.3 else []
-        hazard = services.hazard_create(actor=None, data=data, photos=found_photo)
-        major = title in MAJOR_INPUTS and rng.random() < 0.4
-        if major:
-            standard, inputs = MAJOR_INPUTS[title]
-            services.hazard_determine(actor=None, hazard=hazard, standard=standard, inputs=inputs)
-            hazard.refresh_from_db()
-        stamps: dict = {}
-        deadline = found + dt.timedelta(days=rng.choice([7, 15, 20, 30, 45, 60]))
-        if final == HazardStatus.CANCELLED:
-            transition(hazard, "cancel", actor=None, reason="经核实不属于本单位监管范围，已移交属地处置")
-            backdate.append((hazard.pk, stamps))
-            continue
-        if _reached(final, HazardStatus.ASSIGNED) or final == HazardStatus.EXTENSION_REQUESTED:
-            transition(hazard, "assign", actor=None, responsible_enterprise=enterprise, deadline=deadline)
-            stamps["assigned_at"] = _aware(min(found + dt.timedelta(days=1), today), 10)
-        wants_plan = major or rng.random() < 0.25
-        if wants_plan and (hazard.status == HazardStatus.ASSIGNED or final == HazardStatus.REPORTED):
-            services.plan_save(
-                actor=None,
-                hazard=hazard,
-                data={
-                    "measures": "1. 立即停止相关作业；2. 按专项方案整改；3. 整改后组织自查验收。",
-                    "responsible_person": data["responsible_person"],
-                    "funds": Decimal(rng.choice(["2.50", "8.00", "15.00", "32.00"])),
-                    "deadline": deadline,
-                    "interim_controls": "设置警戒隔离区，专人现场监护，暂停相关区域作业。",
-                    "emergency_measures": "发现险情立即撤离人员并报告项目负责人。",
-                },
-                milestones=[
-                    {
-                        "title": "完成隐患部位隔离",
-                        "due_date": found + dt.timedelta(days=1),
-                        "done_on": found + dt.timedelta(days=1),
-                    },
-                    {"title": "完成整改施工", "due_date": deadline - dt.timedelta(days=2), "done_on": None},
-                ],
-            )
-        if not _reached(final, HazardStatus.RECTIFYING) and final != HazardStatus.EXTENSION_REQUESTED:
-            backdate.append((hazard.pk, stamps))
-            continue
-        transition(hazard, "start", actor=None)
-        services.hazard_photo_add(
-            actor=None, hazard=hazard, uploaded_file=photos.upload("before"), stage=PhotoStage.BEFORE
-        )
-        if final == HazardStatus.EXTENSION_REQUESTED:
-            transition(
-                hazard,
-                "request_extension",
-                actor=None,
-                reason=rng.choice(EXTENSION_REASONS),
-                new_deadline=deadline + dt.timedelta(days=30),
-            )
-            backdate.append((hazard.pk, stamps))
-            continue
-        if rng.random() < 0.12 and _reached(final, HazardStatus.SUBMITTED):
-            transition(
-                hazard,
-                "request_extension",
-                actor=None,
-                reason=rng.choice(EXTENSION_REASONS),
-                new_deadline=deadline + dt.timedelta(days=15),
-            )
-            transition(hazard, "approve_extension", actor=None)
-            deadline = deadline + dt.timedelta(days=15)
-        if not _reached(final, HazardStatus.SUBMITTED):
-            backdate.append((hazard.pk, stamps))
-            continue
-        span = max(1, (deadline - found).days)
-        late = rng.random() < 0.18
-        done_on = min(today, found + dt.timedelta(days=span + rng.randint(2, 12) if late else rng.randint(1, span)))
-        if rng.random() < 0.15:
-            services.hazard_photo_add(
-                actor=None, hazard=hazard, uploaded_file=photos.upload("after"), stage=PhotoStage.AFTER
-            )
-            transition(hazard, "submit", actor=None, reason="已按要求整改完毕，申请验收。")
-            transition(hazard, "reject", actor=None, reason=rng.choice(REJECT_REASONS))
-        services.hazard_photo_add(
-            actor=None, hazard=hazard, uploaded_file=photos.upload("after"), stage=PhotoStage.AFTER
-        )
-        transition(hazard, "submit", actor=None, reason="整改完毕，附整改前后照片，申请验收。")
-        stamps["submitted_at"] = _aware(done_on, 16)
-        if _reached(final, HazardStatus.VERIFIED):
-            transition(hazard, "verify", actor=None, reason="现场复查，整改到位。")
-            verified_on = min(today, done_on + dt.timedelta(days=rng.randint(0, 3)))
-            stamps.update(
-                verified_at=_aware(verified_on, 11),
-                rectified_on=done_on,
-                on_time=done_on <= deadline,
-            )
-            if final == HazardStatus.CLOSED:
-                transition(hazard, "close_out", actor=None)
-                stamps["closed_at"] = _aware(min(today, verified_on + dt.timedelta(days=rng.randint(0, 5))), 15)
-        backdate.append((hazard.pk, stamps))
-    # The life cycle stamped "now"; move the stamps back to the sample dates (audited bulk updates).
-    for pk, stamps in backdate:
-        if stamps:
-            Hazard.objects.filter(pk=pk).update(**stamps)
+    samples = [
+        _draw(rng, today, towns, boundary, enterprises, demo_ent, demo_gas, campaigns, units, photos)
+        for _n in range(HAZARD_COUNT)
+    ]
+    # Registered as one batch, as an Excel import registers its rows: the same service, validation,
+    # numbering (in row order) and audit, without one registration round per hazard.
+    hazards, errors = services.hazard_register(
+        actor=None, rows=[s.data for s in samples], photos=[s.found_photos for s in samples]
+    )
+    if errors:
+        raise next(iter(errors.values()))
+    for sample, hazard in zip(samples, hazards, strict=True):
+        _live(sample, hazard)
+    # The life cycle stamped "now"; move the stamps back to the sample dates (one audited bulk update).
+    stamped = {hazard.pk: sample.stamps for sample, hazard in zip(samples, hazards, strict=True) if sample.stamps}
+    rows = Hazard.objects.in_bulk(list(stamped))
+    for pk, stamps in stamped.items():
+        for name, value in stamps.items():
+            setattr(rows[pk], name, value)
+    if rows:
+        Hazard.objects.bulk_update(list(rows.values()), sorted({name for s in stamped.values() for name in s}))
     return HAZARD_COUNT

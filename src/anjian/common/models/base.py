@@ -1,4 +1,4 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, router, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -72,19 +72,57 @@ class AuditedMixin(models.Model):
                 exclude.add(field.name)
         super().clean_fields(exclude=exclude)
 
+    def _stored_unchanged(self):
+        """A test ``names -> bool``: are these fields still as stored? Known only for a row read under
+        lock in this transaction (``audit.remember_loaded``); otherwise nothing is known unchanged."""
+        from anjian.common import audit
+
+        stored = audit.loaded_snapshot(self)
+        if stored is None:
+            return lambda names: False
+        secrets = audit.secret_fields(type(self))
+
+        def unchanged(names) -> bool:
+            for name in names:
+                try:
+                    field = self._meta.get_field(name)
+                except FieldDoesNotExist:
+                    return False
+                if field.name in secrets or field.attname not in stored:
+                    return False
+                if audit.to_jsonable(field.value_from_object(self)) != stored[field.attname]:
+                    return False
+            return True
+
+        return unchanged
+
+    def _perform_unique_checks(self, unique_checks):
+        """Django's, without the query for a unique set of fields the save leaves as stored: the row
+        holds those values now, so the database's unique index already proves no other row does."""
+        unchanged = self._stored_unchanged()
+        return super()._perform_unique_checks([(cls, names) for cls, names in unique_checks if not unchanged(names)])
+
     def validate_constraints(self, exclude=None):
         """Django's, except that a check constraint made of plain comparisons of the row's own fields
         is answered in Python (``anjian.common.constraints``) instead of by a query in a savepoint."""
-        from django.db.models import CheckConstraint
+        from django.db.models import CheckConstraint, UniqueConstraint
 
         from anjian.common import constraints as checks
 
         using = router.db_for_write(type(self), instance=self)
         values = None
         errors = {}
+        unchanged = None
         for model_class, model_constraints in self.get_constraints():
             for constraint in model_constraints:
                 verdict = None
+                if isinstance(constraint, UniqueConstraint) and constraint.fields and not constraint.expressions:
+                    # As in _perform_unique_checks: a unique set (and the fields its condition reads)
+                    # left as stored needs no query; the database's index already holds it.
+                    names = _constraint_fields(constraint)
+                    unchanged = unchanged or self._stored_unchanged()
+                    if names is not None and unchanged(names):
+                        continue
                 if isinstance(constraint, CheckConstraint) and not any(
                     f.generated for f in model_class._meta.local_concrete_fields
                 ):
@@ -108,6 +146,25 @@ class AuditedMixin(models.Model):
                         errors = e.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+
+def _constraint_fields(constraint) -> list[str] | None:
+    """The fields a field-based UniqueConstraint and its condition read; ``None`` if the condition
+    holds anything but plain ``field`` / ``field__lookup`` terms."""
+    names = list(constraint.fields)
+    stack = [constraint.condition] if constraint.condition is not None else []
+    while stack:
+        node = stack.pop()
+        for child in node.children:
+            if isinstance(child, models.Q):
+                stack.append(child)
+            elif isinstance(child, tuple) and len(child) == 2 and isinstance(child[0], str):
+                if hasattr(child[1], "resolve_expression"):
+                    return None  # compares with an expression (F(), a subquery)
+                names.append(child[0].split("__")[0])
+            else:
+                return None
+    return names
 
 
 def _load_related(field, value, instance):
