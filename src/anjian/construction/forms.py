@@ -317,8 +317,11 @@ class WorkerImportForm(EnterpriseByUsccMixin, WorkerForm):
 
 class OverAgeForm(forms.Form):
     on = forms.DateField(label=_("检查日期"), widget=DATE, required=False)
-    town = forms.ModelChoiceField(label=_("街镇"), queryset=Division.objects.none(), required=False)
+    town = forms.ModelChoiceField(
+        label=_("街镇"), queryset=Division.objects.none(), required=False, empty_label=_("全部")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["town"].queryset = towns()
+        self.fields["on"].initial = timezone.localdate
