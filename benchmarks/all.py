@@ -1,4 +1,4 @@
-"""Run every benchmark suite and print one JSON document: {"audit": …, "plans": …, "hazards": …}.
+"""Run every benchmark suite and print one JSON document: {"audit": …, "plans": …, "hazards": …, "demo": …}.
 
 Each suite is its own script (see benchmarks/README.md) that makes throwaway databases, runs its
 steps in child processes and prints JSON; this only runs them one after another (never in
@@ -44,8 +44,18 @@ def suites(args) -> list[tuple[str, list[str]]]:
     return [
         ("audit", ["run.py", *sqlite, *pg, *sizes("audit", args)]),
         ("plans", ["bench_plans.py", *sqlite, *pg, *(["--plans", "10", "--tasks", "500"] if quick else [])]),
-        # The hazard list and import benchmarks are PostgreSQL-scale measurements by design.
-        ("hazards", ["bench_hazards.py", *pg, *(["--hazards", "100000", "--import-rows", "10000"] if quick else [])]),
+        # The hazard list and import benchmarks are PostgreSQL-scale measurements by design; their
+        # sizes follow --scale (bench_hazards.py's own table: 10⁵ hazards at district, 10⁶ at city).
+        (
+            "hazards",
+            [
+                "bench_hazards.py",
+                *pg,
+                *(["--hazards", "100000", "--import-rows", "10000"] if quick else ["--scale", args.scale]),
+            ],
+        ),
+        # load_demo into a fresh database (the same at every scale: the demo has one size).
+        ("demo", ["bench_demo.py", *sqlite, *pg]),
     ]
 
 
@@ -60,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         help="benchmark sizes: district (default, about 15 minutes) or city (the sizes issue 8's goals name)",
     )
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run (figures not comparable)")
-    parser.add_argument("--only", choices=["audit", "plans", "hazards"], action="append", help="run only these suites")
+    parser.add_argument(
+        "--only", choices=["audit", "plans", "hazards", "demo"], action="append", help="run only these suites"
+    )
     parser.add_argument("--output", metavar="FILE", help="also write the JSON document to FILE")
     args = parser.parse_args(argv)
     result: dict = {

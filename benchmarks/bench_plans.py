@@ -513,6 +513,44 @@ def machine() -> dict:
     return info
 
 
+# The mechanisms of issue 8's table: our figure, the raw SQL that computes the same rows, the ratio.
+PLANS_GOAL = "≤ 3×"
+MECHANISMS = [
+    (
+        "board",
+        "plan board (rows with month cells)",
+        "the raw SQL returning the same task rows, milestones and co-units",
+    ),
+    ("completion_all", "unit completion, every plan", "one raw GROUP BY over the same tasks"),
+    ("completion_plan", "unit completion, one plan", "one raw GROUP BY over the same tasks"),
+    ("completion_past", "unit completion, one plan on a past day", "the raw SQL with the same correlated subquery"),
+]
+
+
+def summary(databases: dict) -> list[dict]:
+    """One row per mechanism and database, in benchmarks/run.py's format (``figure``, ``reference``, ``ratio``)."""
+    rows = []
+    for label, result in databases.items():
+        if result.get("status") != "ok":
+            continue
+        for key, mechanism, reference_is in MECHANISMS:
+            fig = result[key]
+            tasks = fig.get("rows") or fig.get("tasks")
+            rows.append(
+                {
+                    "mechanism": mechanism,
+                    "database": "postgresql" if label == "postgres" else label,
+                    "figure": round(fig["orm"]["median_seconds"] * 1000, 1),
+                    "reference": round(fig["raw_sql"]["median_seconds"] * 1000, 1),
+                    "unit": f"ms for {tasks:,} tasks",
+                    "reference_is": reference_is,
+                    "ratio": fig["orm_over_raw_seconds"],
+                    "goal": PLANS_GOAL,
+                }
+            )
+    return rows
+
+
 def main_orchestrate(args) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGHUP, _terminate)
@@ -551,6 +589,12 @@ def main_orchestrate(args) -> int:
     if any(db.get("status") == "error" for db in result["databases"].values()):
         status = 1
     result["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    result["summary"] = summary(result["databases"])
+    if result["summary"]:
+        sys.path.insert(0, str(HERE.parent))
+        from run import format_summary
+
+        log("summary (ours vs the raw SQL, same run):\n" + format_summary(result["summary"]))
     text = json.dumps(result, ensure_ascii=False, indent=2)
     print(text, flush=True)
     if args.output:

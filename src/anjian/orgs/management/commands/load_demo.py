@@ -1,3 +1,4 @@
+import time
 from importlib import import_module
 
 from django.apps import apps
@@ -27,7 +28,8 @@ class Command(BaseCommand):
                 validate_password(password)
             except ValidationError as exc:
                 raise CommandError("--password 不符合密码策略：" + "；".join(exc.messages)) from exc
-        # Each app with a demo.py contributes, in INSTALLED_APPS order (places before orgs before …).
+        # Each app with a demo.py contributes, in INSTALLED_APPS order (places before orgs before …);
+        # with -v2 each part's time is printed after it (benchmarks/bench_demo.py reads them).
         with audit_context(actor_name="load_demo"), transaction.atomic():
             for config in apps.get_app_configs():
                 if not config.name.startswith("anjian."):
@@ -38,5 +40,8 @@ class Command(BaseCommand):
                     if exc.name != f"{config.name}.demo":
                         raise
                     continue
+                started = time.perf_counter()
                 module.load(password=password, stdout=self.stdout)
+                if opts["verbosity"] >= 2:
+                    self.stdout.write(f"  用时 {config.label}：{time.perf_counter() - started:.1f} 秒")
         print_logins(self.stdout, password)
