@@ -24,7 +24,7 @@ from anjian.common.generic import (
     scoped_object_or_404,
 )
 from anjian.common.imports import ImportView
-from anjian.common.scope import can, has_role, may
+from anjian.common.scope import can, can_many, has_role, may
 from anjian.common.text import labelled
 from anjian.construction import selectors, services
 from anjian.construction.filtersets import EnterpriseProfileFilterSet, ProjectFilterSet, WorkerFilterSet
@@ -351,7 +351,11 @@ class WorkerDetailView(ObjectDetailView):
         ctx["can_unmask"] = can(user, "unmask", worker)
         ctx["allowed"], ctx["age_reason"] = worker.age_verdict(today) if worker.birth_date <= today else (True, "")
         ctx["can_raise"] = (
-            not ctx["allowed"] and worker.on_site and not worker.age_hazard_id and can(user, "raise_hazard", worker)
+            not ctx["allowed"]
+            and worker.on_site
+            and not worker.age_hazard_id
+            and can(user, "raise_hazard", worker)
+            and services.hazard_services.units_for(user, "add").filter(pk=worker.project.supervising_unit_id).exists()
         )
         ctx["today"] = today
         ctx["title"] = worker.name
@@ -392,9 +396,12 @@ def over_age(request):
     user = request.user
     raisable = set()
     if may(user, Worker, "raise_hazard"):
-        workers = [w for _p, rows in groups for w, _r in rows if not w.age_hazard_id]
-        from anjian.common.scope import can_many
-
+        # The button where the hazard can be registered: the worker is in the user's scope and the
+        # project's supervising unit is one the user registers hazards for.
+        units = set(services.hazard_services.units_for(user, "add").values_list("pk", flat=True))
+        workers = [
+            w for _p, rows in groups for w, _r in rows if not w.age_hazard_id and w.project.supervising_unit_id in units
+        ]
         raisable = can_many(user, "raise_hazard", workers)
     return render(
         request,

@@ -118,6 +118,25 @@ class WorkerScopeTests(ScopedViewTests, AnjianTestCase):
         )
 
 
+class WorkerTownScopeTests(ScopedViewTests, AnjianTestCase):
+    """A town's staff sees the workers on the sites in its town, whoever employs them."""
+
+    list_url = "construction:worker_list"
+    detail_url = "construction:worker_detail"
+    api_basename = "construction-worker"
+    export_key = "name"
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        _fixtures(cls)
+        cls.town_staff = _user("town_staff", "钱镇干部", cls.a.town, Role.UNIT_STAFF, DataScope.OWN_TOWN)
+        cls.tinglin_worker = new_worker(cls.a, cls.other_project, name="亭林工人", employer=cls.a.enterprise2)
+
+    def scope_case(self):
+        return self.town_staff, self.other_worker, self.tinglin_worker
+
+
 class EnterpriseProfileScopeTests(ScopedViewTests, AnjianTestCase):
     list_url = "construction:enterprise_list"
     detail_url = "construction:enterprise_detail"
@@ -388,6 +407,16 @@ class OverAgePageTests(AnjianTestCase):
         page = client.get(reverse("construction:over_age"))
         self.assertContains(page, hazard.number)
         self.assertNotContains(page, 'data-testid="raise-hazard"')
+
+    def test_no_button_where_the_user_cannot_register_the_hazard(self):
+        # The town's staff sees the worker (the site is in its town) but registers hazards for its
+        # own unit only, not for the project's supervising unit.
+        town_staff = _user("town_staff", "钱镇干部", self.a.town, Role.UNIT_STAFF, DataScope.OWN_TOWN)
+        client = self.client_for(town_staff)
+        page = client.get(reverse("construction:over_age"))
+        self.assertContains(page, "老周")
+        self.assertNotContains(page, 'data-testid="raise-hazard"')
+        self.assertNotContains(client.get(self.old.get_absolute_url()), 'data-testid="raise-hazard"')
 
     def test_the_button_is_refused_for_an_enterprise_user(self):
         response = self.client_for(self.a.ent_user).post(
