@@ -81,7 +81,7 @@ def queue_server(tmp_path_factory, demo_database):
             drop()
 
 
-def hazard_workbook(path, rows: int) -> None:
+def hazard_workbook(path, rows: int, title: str = "批量导入") -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "问题隐患"
@@ -89,7 +89,7 @@ def hazard_workbook(path, rows: int) -> None:
     for n in range(1, rows + 1):
         ws.append(
             [
-                f"脚手架连墙件缺失（批量导入 {n}）",
+                f"脚手架连墙件缺失（{title} {n}）",
                 "建筑施工",
                 "安全监管科",
                 "上海金山示例建设工程有限公司",
@@ -145,3 +145,52 @@ def test_a_large_import_shows_the_progress_bar_then_the_result(page, queue_serve
     expect(page).to_have_url(f"{base}/hazards/")
     page.goto(f"{base}/hazards/?q=批量导入 1999）")
     expect(page.locator("main")).to_contain_text("脚手架连墙件缺失（批量导入 1999）")
+
+
+def shell(env, code: str) -> str:
+    """The last line ``anjian shell -c code`` prints (the shell first reports its automatic imports)."""
+    return _anjian(env, "shell", "-c", code).strip().splitlines()[-1]
+
+
+def test_a_killed_worker_leaves_no_rows_and_no_upload(page, queue_server, tmp_path):
+    """The worker is killed (SIGKILL) midway through the rows, inside the import's transaction; the
+    sweeper, run later, marks the job failed and removes the upload, and the page says so."""
+    base, env = queue_server.base, queue_server.env
+    workbook = tmp_path / "隐患中断导入.xlsx"
+    hazard_workbook(workbook, ROWS, title="中断导入")
+    login(page, base, "safety_staff")
+    page.goto(f"{base}/hazards/import/")
+    page.set_input_files("input[type=file]", str(workbook))
+    page.get_by_test_id("import").click()
+    expect(page.get_by_test_id("import-progress")).to_contain_text("排队中")
+    job_id = int(page.url.rsplit("=", 1)[-1])
+    uploads = queue_server.work / "media" / "imports"
+    assert [p.name for p in uploads.rglob("job-*.xlsx")], "the upload is kept while the job waits"
+
+    with _process(
+        [sys.executable, "-m", "anjian", "run_huey", "--workers", "1"], env, queue_server.work / "worker-killed.log"
+    ) as worker:
+        expect(page.get_by_test_id("import-job")).to_contain_text("已处理", timeout=120_000)
+        worker.kill()  # no finally, no rollback call: the transaction dies with the process
+        worker.wait(timeout=10)
+    check = (
+        "from anjian.common.models import ImportJob; from anjian.hazards.models import Hazard; "
+        f"job = ImportJob.objects.get(pk={job_id}); "
+        "print(job.status, Hazard.objects.filter(title__contains='中断导入').count())"
+    )
+    assert shell(env, check) == "running 0"
+
+    # The sweeper (every 5 minutes on the queue) runs past the stale time.
+    sweep = (
+        "import datetime as dt; from django.utils import timezone; "
+        "from anjian.common.imports.jobs import sweep_import_jobs, stale_after; "
+        "print(sweep_import_jobs(now=timezone.now() + stale_after() + dt.timedelta(minutes=1)))"
+    )
+    assert shell(env, sweep) == "1"
+    assert shell(env, check) == "failed 0"
+    assert [p.name for p in uploads.rglob("job-*.xlsx")] == []
+
+    summary = page.get_by_test_id("import-summary")
+    expect(summary).to_contain_text("隐患中断导入.xlsx：导入未完成，没有保存任何数据", timeout=30_000)
+    expect(summary).to_contain_text("后台处理超过 15 分钟没有进展")
+    screenshot(page, "import-queue-killed")

@@ -385,13 +385,14 @@ def sweep_import_jobs(now: dt.datetime | None = None) -> int:
             beat = read_progress(job.token)
             if beat and float(beat.get("at") or 0) > cutoff.timestamp():
                 continue  # still reporting: a long import, not a dead one
-            message = _(
-                "导入中断：后台处理超过 %(m)s 分钟没有进展（处理进程可能已停止），没有保存任何数据，请重新上传"
-            ) % {"m": int(stale_after().total_seconds() // 60)}
-        else:
-            message = _("导入任务排队超过一天仍未被后台处理，已取消，请重新上传")
+        # The account reads in the language of the one who started the job.
         with translation.override(job.language or settings.LANGUAGE_CODE):
-            message = str(message)
+            if job.status == ImportJobStatus.RUNNING:
+                message = _("后台处理超过 %(m)s 分钟没有进展（处理进程可能已停止），导入已中止，请重新上传") % {
+                    "m": int(stale_after().total_seconds() // 60)
+                }
+            else:
+                message = _("导入任务排队超过一天仍未被后台处理，已取消，请重新上传")
         try:
             updated = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
                 status=ImportJobStatus.FAILED, finished_at=now, error=message, rows_done=0, upload=""

@@ -317,7 +317,7 @@ class ImportJobFailureTests(AnjianTransactionTestCase):
             self.assertEqual((gone.status, gone.upload), ("failed", ""))
             self.assertIn("请重新上传", gone.error)
             self.assertFalse(default_storage.exists(f"imports/{actor.pk}/job-{upload}.xlsx"))
-        self.assertIn("没有保存任何数据", dead.error)
+        self.assertIn("导入已中止", dead.error)
         self.assertEqual(jobs.read_progress(dead.token)["status"], "failed")
         alive.refresh_from_db()
         self.assertEqual(alive.status, "running")
