@@ -248,7 +248,19 @@ def start_job(
 def _enqueue(job_id: int) -> None:
     from anjian.common.tasks import run_import_job
 
-    run_import_job(job_id)
+    try:
+        run_import_job(job_id)
+    except Exception:  # noqa: BLE001 - the queue's store is down (Redis unreachable, …): say so now
+        log.exception("import job %s could not be queued", job_id)
+        job = ImportJob.objects.select_related("actor").get(pk=job_id)
+        updated = ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.QUEUED).update(
+            status=ImportJobStatus.FAILED,
+            finished_at=timezone.now(),
+            error=_("后台队列暂不可用，导入未开始，没有保存任何数据。请稍后重新上传，或联系系统管理员"),
+            upload="",
+        )
+        if updated:
+            discard(job.actor, UPLOAD_KIND, job.upload)
 
 
 class JobError(Exception):
