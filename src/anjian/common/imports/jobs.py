@@ -226,13 +226,16 @@ def start_job(
     options: dict | None = None,
     dry_run: bool = False,
     estimate: int = 0,
+    page: str = "",
 ) -> ImportJob:
-    """Keep the upload, record the job and queue it once the surrounding transaction commits."""
+    """Keep the upload, record the job and queue it once the surrounding transaction commits. ``page``
+    is the import page's path: the job is shown there, and the importer's message links to it."""
     job = ImportJob.objects.create(
         spec=spec_path(spec),
         spec_name=spec.name,
         actor=actor,
         filename=filename[:255],
+        page=page[:300],
         upload=stash(actor, UPLOAD_KIND, content),
         options=dict(options or {}),
         dry_run=dry_run,
@@ -363,6 +366,7 @@ def _finish(job: ImportJob, result: ImportResult, **extra) -> None:
         result=job.result,
         upload="",
     )
+    _tell(job, result)
     transaction.on_commit(
         lambda: write_progress(
             job.token, status=ImportJobStatus.SUCCEEDED, phase="done", done=result.total, total=result.total
@@ -373,11 +377,37 @@ def _finish(job: ImportJob, result: ImportResult, **extra) -> None:
 def _fail(job: ImportJob, message: str) -> None:
     now = timezone.now()
     job.status, job.finished_at, job.error, job.rows_done = ImportJobStatus.FAILED, now, str(message), 0
-    # A job the sweeper gave up keeps the sweeper's account.
-    ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.RUNNING).update(
+    # A job the sweeper gave up keeps the sweeper's account (and its message).
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.RUNNING).update(
         status=job.status, finished_at=now, error=job.error, rows_done=0, upload=""
     )
     write_progress(job.token, status=ImportJobStatus.FAILED, phase="done", total=job.total_rows)
+    if updated:
+        _tell(job)
+
+
+def _tell(job: ImportJob, result: ImportResult | None = None) -> None:
+    """The importer's inbox message: the job has ended, and how (the importer may have left the page)."""
+    from anjian.common.models import NotificationLevel
+    from anjian.common.notifications import notify
+
+    what = _("检查") if job.dry_run else _("导入")
+    if result is None:
+        title, level = _("%(what)s失败：%(file)s") % {"what": what, "file": job.filename}, NotificationLevel.DANGER
+    elif not result.ok:
+        title, level = (
+            _("%(what)s未通过：%(file)s（没有保存任何数据）") % {"what": what, "file": job.filename},
+            NotificationLevel.WARNING,
+        )
+    elif job.dry_run:
+        title, level = _("检查通过：%(file)s 共 %(n)s 行") % {"file": job.filename, "n": result.total}, "success"
+    else:
+        title, level = _("导入完成：%(file)s 已导入 %(n)s 条") % {"file": job.filename, "n": result.saved}, "success"
+    body = job.error if result is None else (result.file_error or "")
+    try:
+        notify(job.actor, title=title[:200], body=body, url=job.url, level=level, obj=job)
+    except Exception:  # the job's end is recorded; a message that cannot be written must not undo it
+        log.exception("import job %s: the importer could not be told", job.pk)
 
 
 def sweep_import_jobs(now: dt.datetime | None = None) -> int:
@@ -416,6 +446,9 @@ def sweep_import_jobs(now: dt.datetime | None = None) -> int:
             given_up += 1
             discard(job.actor, UPLOAD_KIND, job.upload)
             write_progress(job.token, status=ImportJobStatus.FAILED, phase="done", total=job.total_rows)
+            job.status, job.error = ImportJobStatus.FAILED, message
+            with translation.override(job.language or settings.LANGUAGE_CODE):
+                _tell(job)
             log.warning("import job %s (%s, %s) given up: %s", job.pk, job.spec_name, job.filename, message)
     for token in ImportJob.objects.filter(finished_at__range=(now - QUEUED_MAX_AGE, now - PROGRESS_KEEP)).values_list(
         "token", flat=True
@@ -444,6 +477,11 @@ def visible_job(user, job_id, spec: ImportSpec | None = None) -> ImportJob:
     if job.actor_id != user.pk and not has_role(user, "sysadmin"):
         raise Http404
     return job
+
+
+def recent_jobs(user, spec: ImportSpec, limit: int = 5) -> list[ImportJob]:
+    """The user's latest queued imports of this page, for coming back to them."""
+    return list(ImportJob.objects.filter(actor=user, spec=spec_path(spec)).order_by("-created_at", "-id")[:limit])
 
 
 def job_result(job: ImportJob) -> ImportResult | None:

@@ -26,6 +26,7 @@ from anjian.common.imports.jobs import (
     progress_state,
     queue_threshold,
     read_progress,
+    recent_jobs,
     start_job,
     visible_job,
 )
@@ -115,6 +116,7 @@ class ImportView(LoginRequiredMixin, TemplateView):
                 options=options_data(options_form),
                 dry_run=dry_run,
                 estimate=estimate,
+                page=request.path,
             )
             if staged:
                 discard(request.user, "staged", staged)
@@ -208,6 +210,7 @@ class ImportView(LoginRequiredMixin, TemplateView):
             max_rows=spec.row_limit(),
             max_mb=max_import_bytes() // (1024 * 1024),
             back_url=str(self.success_url) if self.success_url else "",
+            recent_jobs=recent_jobs(self.request.user, spec),
         )
         if result is not None:
             job = kwargs.get("job")

@@ -20,6 +20,7 @@ class Migration(migrations.Migration):
                 ("spec", models.CharField(max_length=200, verbose_name="导入类型")),
                 ("spec_name", models.CharField(max_length=60, verbose_name="导入名称")),
                 ("filename", models.CharField(max_length=255, verbose_name="文件名")),
+                ("page", models.CharField(blank=True, max_length=300, verbose_name="导入页面")),
                 ("upload", models.CharField(blank=True, max_length=64, verbose_name="上传文件")),
                 ("options", models.JSONField(blank=True, default=dict, verbose_name="页面选项")),
                 ("dry_run", models.BooleanField(default=False, verbose_name="仅检查")),

@@ -29,6 +29,7 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("导入人")
     )
     filename = models.CharField(_("文件名"), max_length=255)
+    page = models.CharField(_("导入页面"), max_length=300, blank=True)  # the page's path: the job is shown there
     upload = models.CharField(_("上传文件"), max_length=64, blank=True)  # stash token; '' once removed
     options = models.JSONField(_("页面选项"), default=dict, blank=True)  # as posted, validated again by the task
     dry_run = models.BooleanField(_("仅检查"), default=False)
@@ -58,6 +59,10 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.spec_name} · {self.filename} · {self.get_status_display()}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.page}?job={self.pk}" if self.page else ""
 
     @property
     def finished(self) -> bool:

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from anjian.common.imports import jobs, run_import
 from anjian.common.imports.stash import stash
-from anjian.common.models import AuditEvent, ImportJob, ImportJobStatus
+from anjian.common.models import AuditEvent, ImportJob, ImportJobStatus, Notification
 from anjian.common.tasks import run_import_job, sweep_import_jobs
 from anjian.hazards.imports import HazardImport
 from anjian.hazards.models import Hazard
@@ -119,6 +119,14 @@ class ImportQueueTests(AnjianTestCase):
         page = client.get(self.url, {"job": job.pk})
         self.assertContains(page, "导入完成：隐患.xlsx 已导入 12 条")
         self.assertNotContains(page, "data-progress-url")
+        # The importer may have left the page: a message links back to it, and so does the page's list.
+        message = Notification.objects.get(recipient=self.a.safety_staff)
+        self.assertEqual(
+            (message.title, message.url, message.level),
+            ("导入完成：隐患.xlsx 已导入 12 条", f"{self.url}?job={job.pk}", "success"),
+        )
+        self.assertContains(client.get(self.url), f'href="?job={job.pk}"')
+        self.assertNotContains(self.client_for(self.a.gas_staff).get(self.url), f'href="?job={job.pk}"')
         # Seen once finished, the progress entry is cleared.
         self.assertEqual(self.client.get(reverse("common:import_progress", args=[job.token])).status_code, 404)
 
@@ -270,6 +278,8 @@ class ImportJobFailureTests(AnjianTransactionTestCase):
         job.refresh_from_db()
         self.assertEqual(job.status, "failed")
         self.assertIn("导入中途出错，没有保存任何数据", job.error)
+        message = Notification.objects.get(recipient=self.a.safety_staff)
+        self.assertEqual((message.title, message.level, message.body), ("导入失败：隐患.xlsx", "danger", job.error))
         self.assertEqual(WRITTEN_AT_BREAK, [4], "rows 2–5 were written before the failure")
         self.assertEqual(Hazard.objects.count(), 0, "and rolled back with it")
         self.assertFalse(AuditEvent.objects.filter(object_type="hazards.hazard").exists())
@@ -319,6 +329,10 @@ class ImportJobFailureTests(AnjianTransactionTestCase):
             self.assertFalse(default_storage.exists(f"imports/{actor.pk}/job-{upload}.xlsx"))
         self.assertIn("导入已中止", dead.error)
         self.assertEqual(jobs.read_progress(dead.token)["status"], "failed")
+        self.assertEqual(
+            sorted(Notification.objects.filter(recipient=actor).values_list("body", flat=True)),
+            sorted([dead.error, lost.error]),
+        )
         alive.refresh_from_db()
         self.assertEqual(alive.status, "running")
         self.assertTrue(stored(alive))
