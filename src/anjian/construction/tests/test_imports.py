@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
+import tempfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -109,6 +112,16 @@ class WorkerImportTests(AnjianTestCase):
             self.assertIn(header, headers)
         self.assertNotIn("出生日期", headers)
         self.assertNotIn("性别", headers)
+
+    def test_the_command_reports_a_bad_number_by_row_as_json(self):
+        with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as fh:
+            fh.write(sheet_bytes(WORKER_HEADERS, [self.row(), self.row(number="310116199001011230")]))
+        out = io.StringIO()
+        with self.assertRaises(CommandError):
+            call_command("import_workers", fh.name, "--json", "--user", "safety_staff", stdout=out)
+        body = json.loads(out.getvalue())
+        self.assertEqual([(e["row"], e["column"]) for e in body["errors"]], [(3, "身份证号")])
+        self.assertFalse(Worker.objects.exists())
 
     def test_the_page_imports(self):
         client = self.client_for(self.a.safety_staff)
