@@ -17,6 +17,20 @@ class AnjianQuerySet(models.QuerySet):
         """Only the rows ``user`` may ``action``; everything else does not exist for it (404)."""
         return scope.restrict(self, user, action)
 
+    def _fetch_all(self):
+        """Django's; rows read ``FOR UPDATE`` (whole, as instances) are kept as the before-image of
+        their save, as ``lock_for_update`` keeps its row (``audit.remember_loaded``)."""
+        fetching = self._result_cache is None
+        super()._fetch_all()
+        if not (fetching and self.query.select_for_update and self._is_audited()):
+            return
+        of = self.query.select_for_update_of
+        if (of and "self" not in of) or self._iterable_class is not models.query.ModelIterable:
+            return
+        for obj in self._result_cache:
+            if not obj.get_deferred_fields():
+                audit.remember_loaded(obj, self.db)
+
     # -- audited bulk writes -------------------------------------------------
     def _is_audited(self) -> bool:
         return getattr(self.model, "audit_enabled", False)

@@ -519,9 +519,10 @@ def on_deny_extension(hazard, *, actor, reason, **extra):
 def on_submit(hazard, *, actor, reason, **extra):
     """Evidence: the photos uploaded since the last submission, with at least one after the work
     and at least one before it (or the photos taken when the hazard was found)."""
+    # Through the hazard (each photo then has it, for its audit label) and locked: the photos saved below.
     pending = list(
-        HazardPhoto.objects.filter(
-            hazard=hazard, submission__isnull=True, stage__in=[PhotoStage.BEFORE, PhotoStage.AFTER]
+        hazard.photos.select_for_update().filter(
+            submission__isnull=True, stage__in=[PhotoStage.BEFORE, PhotoStage.AFTER]
         )
     )
     after = [p for p in pending if p.stage == PhotoStage.AFTER]
@@ -553,9 +554,7 @@ def on_submit(hazard, *, actor, reason, **extra):
 
 def _pending_submission(hazard):
     submission = (
-        RectificationSubmission.objects.filter(hazard=hazard, verdict=SubmissionVerdict.PENDING)
-        .order_by("-round")
-        .first()
+        hazard.submissions.select_for_update().filter(verdict=SubmissionVerdict.PENDING).order_by("-round").first()
     )
     if submission is None:
         raise TransitionNotAllowed(_("没有待验收的整改提交"), code="no_submission")

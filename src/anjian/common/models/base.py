@@ -41,13 +41,22 @@ class AuditedMixin(models.Model):
         instance (the caller passed the object) is trusted — the database's foreign-key constraint
         still rejects a dangling id at the write — and one that is not is loaded once and kept on
         the instance (its long text and JSON columns deferred), which both proves it exists and
-        serves ``clean()``. A missing row is left to Django, which reports it on the field."""
+        serves ``clean()``. A missing row is left to Django, which reports it on the field. A key
+        left as stored in a row read under lock (``audit.remember_loaded``) is not looked up at all."""
+        from anjian.common import audit
+
         exclude = set(exclude or ())
         cache = self._state.fields_cache
+        stored = None if self._state.adding else audit.loaded_snapshot(self)
         for field in self._meta.concrete_fields:
             if not field.many_to_one or field.name in exclude or field.remote_field.parent_link:
                 continue
             if field.remote_field.limit_choices_to:
+                continue
+            if stored is not None and field.attname in stored and stored[field.attname] == getattr(self, field.attname):
+                # The row, read under lock in this transaction, holds this id now: the database's
+                # foreign-key constraint has kept the row it names (``clean()`` loads it if it reads it).
+                exclude.add(field.name)
                 continue
             if field.name in cache:
                 related = cache[field.name]
