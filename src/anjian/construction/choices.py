@@ -80,9 +80,4 @@ class Trade(models.TextChoices):
 HIGH_RISK_TRADES = frozenset(
     {Trade.SCAFFOLDER, Trade.TOWER_CRANE, Trade.SIGNALLER, Trade.HOIST, Trade.GONDOLA, Trade.WELDER}
 )
-# Trades that need a 特种作业操作证 (建筑施工特种作业人员).
-CERTIFIED_TRADES = frozenset(
-    {Trade.SCAFFOLDER, Trade.ELECTRICIAN, Trade.WELDER, Trade.TOWER_CRANE, Trade.SIGNALLER, Trade.HOIST, Trade.GONDOLA}
-)
-
 OVER_AGE_CAMPAIGN = "严禁超龄用工专项整治"
