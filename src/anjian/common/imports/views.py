@@ -210,7 +210,8 @@ class ImportView(LoginRequiredMixin, TemplateView):
             max_rows=spec.row_limit(),
             max_mb=max_import_bytes() // (1024 * 1024),
             back_url=str(self.success_url) if self.success_url else "",
-            recent_jobs=recent_jobs(self.request.user, spec),
+            # The others: the one on the page shows its own state.
+            recent_jobs=[j for j in recent_jobs(self.request.user, spec) if j != kwargs.get("job")],
         )
         if result is not None:
             job = kwargs.get("job")

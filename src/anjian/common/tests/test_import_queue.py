@@ -126,6 +126,7 @@ class ImportQueueTests(AnjianTestCase):
             ("导入完成：隐患.xlsx 已导入 12 条", f"{self.url}?job={job.pk}", "success"),
         )
         self.assertContains(client.get(self.url), f'href="?job={job.pk}"')
+        self.assertNotContains(page, 'data-testid="recent-jobs"')  # the job on the page is not listed again
         self.assertNotContains(self.client_for(self.a.gas_staff).get(self.url), f'href="?job={job.pk}"')
         # Seen once finished, the progress entry is cleared.
         self.assertEqual(self.client.get(reverse("common:import_progress", args=[job.token])).status_code, 404)
