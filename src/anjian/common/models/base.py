@@ -24,8 +24,39 @@ class AuditedMixin(models.Model):
     # A save and its audit event commit together or not at all, even outside a service.
     def save(self, *args, **kwargs):
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        if not args and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            changed = self._changed_since_read(using)
+            if changed:
+                kwargs["update_fields"] = changed
         with transaction.atomic(using=using):
             super().save(*args, **kwargs)
+
+    def _changed_since_read(self, using) -> list[str] | None:
+        """For a row read under lock in this transaction (``audit.remember_loaded``): the fields its
+        save must write — those not as stored, and those the snapshot does not hold (timestamps,
+        version, secrets) — so the UPDATE names a few columns, not all. ``None``: write them all."""
+        from anjian.common import audit
+
+        if self._state.adding or self.pk is None:
+            return None
+        stored = audit.loaded_snapshot(self, using)
+        if stored is None:
+            return None
+        secrets = audit.secret_fields(type(self))
+        out = []
+        for field in self._meta.concrete_fields:
+            if field.primary_key or getattr(field, "generated", False):
+                continue
+            if (
+                not isinstance(field, models.JSONField)  # JSON: 1 == True in Python, not in the column
+                and field.attname in stored
+                and field.name not in secrets
+                and not getattr(field, "auto_now", False)
+                and audit.to_jsonable(field.value_from_object(self)) == stored[field.attname]
+            ):
+                continue
+            out.append(field.name)
+        return out or None
 
     def delete(self, *args, **kwargs):
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)

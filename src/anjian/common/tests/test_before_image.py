@@ -183,3 +183,26 @@ class TransitionRelatedRowsTests(AnjianTestCase):
         transition(stale, "submit", actor=None)
         self.assertEqual(stale.unit_id, self.a.safety.pk)
         self.assertEqual(stale.unit, self.a.safety)
+
+
+class PartialUpdateTests(AnjianTestCase):
+    def test_a_locked_row_writes_only_what_changed_and_the_rest_stays(self):
+        unit = lock_for_update(self.a.safety, None)
+        unit.short_name = "安全科"
+        with CaptureQueriesContext(connection) as queries:
+            save_validated(unit)
+        (update,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+        self.assertIn('"short_name"', update)
+        self.assertIn('"version"', update)
+        self.assertIn('"updated_at"', update)
+        self.assertNotIn('"address"', update)
+        stored = OrgUnit.objects.get(pk=unit.pk)
+        self.assertEqual((stored.short_name, stored.name, stored.version), ("安全科", "安全监管科", unit.version))
+
+    def test_without_a_lock_every_column_is_written(self):
+        unit = OrgUnit.objects.get(pk=self.a.safety.pk)
+        unit.short_name = "安全科"
+        with CaptureQueriesContext(connection) as queries:
+            unit.save()
+        (update,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+        self.assertIn('"address"', update)
