@@ -8,15 +8,18 @@
 Importing this package registers every rule (``anjian rule --list``).
 """
 
+from anjian.inspections.rules.draw_rules import double_random_draw_rule, verify_draw_rule
 from anjian.inspections.rules.jgj59 import Jgj59InputError, jgj59_tables, one_decimal, score_summary, score_table
 from anjian.inspections.rules.publication import PUBLICATION_WORKING_DAYS, publication_due
 
 __all__ = [
     "PUBLICATION_WORKING_DAYS",
     "Jgj59InputError",
+    "double_random_draw_rule",
     "jgj59_tables",
     "one_decimal",
     "publication_due",
     "score_summary",
     "score_table",
+    "verify_draw_rule",
 ]
