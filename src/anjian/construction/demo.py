@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from anjian.construction import services
+from anjian.construction import rules, services
 from anjian.construction.choices import (
     HIGH_RISK_TRADES,
     EnterpriseType,
@@ -146,13 +146,104 @@ def load(password=None, stdout=None) -> None:
             stdout.write(
                 f"建设工程：已有 {Project.objects.count()} 个工程项目、{Worker.objects.count()} 名实名制人员，未再生成"
             )
+    else:
+        projects = _projects(rng, committee, types)
+        workers = _workers(rng, projects, types)
+        if stdout:
+            stdout.write(
+                f"建设工程：企业档案 {profiles} 份，工程项目 {len(projects)} 个，实名制人员 {workers} 名"
+                f"（含超龄在场 {OVER_AGE_COUNT} 名，见“严禁超龄用工”）"
+            )
+    _high_risk_step(stdout)
+
+
+# ---------------------------------------------------------------------------
+# 危大工程 (its own step: generated into an empty register, on the projects there are)
+# ---------------------------------------------------------------------------
+HIGH_RISK_SAMPLES = (
+    # (category, name, parameters)
+    ("foundation_pit", "地下室基坑土方开挖及支护", {"depth_m": 5.5}),
+    ("foundation_pit", "地下车库深基坑降水及支护", {"depth_m": 8.2}),
+    ("foundation_pit", "管沟基槽开挖", {"depth_m": 3.4}),
+    ("foundation_pit", "临河侧基槽开挖", {"depth_m": 2.5, "complex_conditions": True}),
+    ("formwork_support", "大堂高支模", {"height_m": 9.6}),
+    (
+        "formwork_support",
+        "转换层模板支撑",
+        {"height_m": 6.0, "span_m": 12, "total_load_kn_m2": 8, "line_load_kn_m": 12},
+    ),
+    ("floor_scaffold", "外立面落地式脚手架", {"height_m": 36}),
+    ("floor_scaffold", "高层落地式脚手架", {"height_m": 54}),
+    ("cantilever_scaffold", "悬挑式脚手架", {"segment_height_m": 18}),
+    ("cantilever_scaffold", "分段悬挑脚手架", {"segment_height_m": 21}),
+    ("machinery_erection", "塔式起重机安装拆卸", {"capacity_kn": 80, "total_height_m": 120, "base_elevation_m": 0}),
+    ("suspended_platform", "外墙高处作业吊篮", {}),
+    ("non_standard_lifting", "钢连廊整体提升", {"lift_weight_kn": 180}),
+)
+DEMO_EXPERTS = ("沈", "韩", "杨", "朱", "秦", "许", "何")
+
+
+def _high_risk_step(stdout=None) -> None:
+    from anjian.common.workflow import transition
+    from anjian.construction.models import HighRiskWork
+
+    if HighRiskWork.objects.exists():
         return
-    projects = _projects(rng, committee, types)
-    workers = _workers(rng, projects, types)
+    rng = random.Random(SEED + 37)
+    projects = list(
+        Project.objects.filter(status__in=[ProjectStatus.IN_PROGRESS, ProjectStatus.PREPARING]).order_by("pk")[:36]
+    )
+    today = timezone.localdate()
+    rows, to_start = [], []
+    for n, project in enumerate(projects):
+        category, name, params = HIGH_RISK_SAMPLES[n % len(HIGH_RISK_SAMPLES)]
+        row = {
+            "project": project,
+            "name": f"{name}（{n % 4 + 1}# 楼）" if category != "foundation_pit" else name,
+            "category": category,
+            "parameters": dict(params),
+            "planned_start": today + dt.timedelta(days=rng.randint(-20, 60)),
+        }
+        row["planned_finish"] = row["planned_start"] + dt.timedelta(days=rng.randint(20, 120))
+        verdict = rules.classify_high_risk_work(category, params)
+        done = rng.random() < 0.5
+        if verdict["level"] in ("danda", "beyond_scale") and (done or rng.random() < 0.4):
+            row |= {
+                "plan_approved_on": today - dt.timedelta(days=rng.randint(10, 40)),
+                "plan_approver": "技术负责人、总监理工程师",
+                "plan_document_no": f"FA-{today.year}-{n + 1:03d}",
+            }
+        if verdict["level"] == "beyond_scale" and "plan_approved_on" in row:
+            count = 5 if done else rng.choice([4, 5])
+            experts = [
+                {"name": f"{DEMO_EXPERTS[i]}专家", "unit": f"示例设计研究院{i + 1}", "no_interest": True}
+                for i in range(count)
+            ]
+            conclusion = rng.choice(["通过", "修改后通过"]) if done else rng.choice(["通过", "不通过"])
+            row |= {
+                "demonstration_on": row["plan_approved_on"] + dt.timedelta(days=3),
+                "experts": experts,
+                "demonstration_conclusion": conclusion,
+            }
+            if conclusion == "修改后通过":
+                row["revised_plan_approved_on"] = row["demonstration_on"] + dt.timedelta(days=2)
+        rows.append(row)
+        if done:
+            to_start.append(n)
+    works, errors = services.high_risk_register(actor=None, rows=rows)
+    if errors:
+        first = next(iter(errors.items()))
+        raise RuntimeError(f"demo high-risk works invalid ({len(errors)} rows), e.g. row {first[0]}: {first[1]}")
+    started = 0
+    for n in to_start[:8]:  # a few under way (through the workflow, so the history shows it)
+        if not works[n].obligations_open:
+            transition(works[n], "start", actor=None)
+            started += 1
     if stdout:
+        beyond = sum(1 for w in works if w.level == "beyond_scale")
+        open_ = sum(1 for w in works if w.obligations_open)
         stdout.write(
-            f"建设工程：企业档案 {profiles} 份，工程项目 {len(projects)} 个，实名制人员 {workers} 名"
-            f"（含超龄在场 {OVER_AGE_COUNT} 名，见“严禁超龄用工”）"
+            f"建设工程：危大工程 {len(works)} 项（超过一定规模 {beyond} 项，义务未完成 {open_} 项，施工中 {started} 项）"
         )
 
 

@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anjian.construction.choices import EnterpriseType, ProjectStatus, RiskGrade, Sex, Trade
-from anjian.construction.models import EnterpriseProfile, Project, Worker
+from anjian.construction.models import EnterpriseProfile, HighRiskWork, Project, Worker
+from anjian.construction.models.high_risk import HighRiskLevel, HighRiskStatus
 from anjian.construction.rules.people import normalize_id_number
 from anjian.places.models import Division
 
@@ -94,3 +95,30 @@ class WorkerFilterSet(django_filters.FilterSet):
         if len(number) == 18:
             return queryset.filter(id_number=number)
         return queryset.filter(name__icontains=value)
+
+
+class HighRiskWorkFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("名称/项目"), method="search")
+    project = django_filters.ModelChoiceFilter(label=_("工程项目"), queryset=Project.objects.none(), empty_label=ALL)
+    town = django_filters.ModelChoiceFilter(
+        label=_("街镇"), field_name="project__town", queryset=Division.objects.none(), empty_label=ALL
+    )
+    level = django_filters.ChoiceFilter(label=_("等级"), choices=HighRiskLevel.choices, empty_label=ALL)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=HighRiskStatus.choices, empty_label=ALL)
+    obligations_open = django_filters.BooleanFilter(label=_("有未完成义务"), widget=YES_NO)
+
+    class Meta:
+        model = HighRiskWork
+        fields = ["q", "project", "town", "level", "status", "obligations_open"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["town"].queryset = _towns()
+        qs = Project.objects.order_by("name")
+        request = kwargs.get("request")
+        viewer = user or getattr(request, "user", None)
+        self.filters["project"].queryset = qs.restrict(viewer, "view") if viewer is not None else qs
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(project__name__icontains=value))

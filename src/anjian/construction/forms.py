@@ -325,3 +325,154 @@ class OverAgeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["town"].queryset = towns()
         self.fields["on"].initial = timezone.localdate
+
+
+# ---------------------------------------------------------------------------
+# 危大工程
+# ---------------------------------------------------------------------------
+def _param_field_name(category: str, name: str) -> str:
+    return f"p__{category}__{name}"
+
+
+class HighRiskWorkForm(forms.Form):
+    """Registering or correcting a 危大工程. The parameters of every category are fields
+    (``p__<category>__<parameter>``), each marked with its category; a small script shows only the
+    chosen category's (without it, all show, labelled by category). Only the chosen category's
+    parameters are sent to the service; the level is the rule's, never typed."""
+
+    project = forms.ModelChoiceField(label=_("工程项目"), queryset=Project.objects.none())
+    name = forms.CharField(label=_("工程名称"), max_length=200, help_text=_("如：1# 楼基坑土方开挖及支护"))
+    category = forms.ChoiceField(label=_("类别"), choices=())
+    planned_start = forms.DateField(label=_("计划开始日期"), widget=DATE, required=False)
+    planned_finish = forms.DateField(label=_("计划完成日期"), widget=DATE, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from anjian.construction.rules import high_risk_work_categories
+        from anjian.hazards.services import units_for
+
+        self.user = user
+        self.categories = high_risk_work_categories()
+        self.fields["category"].choices = [("", "—")] + [(c, s["label"]) for c, s in self.categories.items()]
+        self.fields["category"].widget.attrs["data-high-risk-category"] = "1"
+        projects = projects_for(user)
+        if user is not None:
+            from anjian.construction.models import HighRiskWork
+
+            projects = projects.filter(supervising_unit__in=units_for(user, "add", HighRiskWork))
+        self.fields["project"].queryset = projects
+        for code, spec in self.categories.items():
+            for name, param in spec["parameters"].items():
+                label = param["label"] + (f"（{param['unit']}）" if param.get("unit") else "")
+                attrs = {"data-category": code}
+                if param["type"] == "boolean":
+                    field = forms.BooleanField(label=label, required=False, widget=forms.CheckboxInput(attrs=attrs))
+                else:
+                    field = forms.DecimalField(
+                        label=label,
+                        required=False,
+                        min_value=0,
+                        max_digits=10,
+                        decimal_places=3,
+                        widget=forms.NumberInput(attrs={**attrs, "step": "any"}),
+                    )
+                field.help_text = spec["label"]
+                self.fields[_param_field_name(code, name)] = field
+
+    @classmethod
+    def initial_for(cls, work) -> dict:
+        initial = {
+            "project": work.project_id,
+            "name": work.name,
+            "category": work.category,
+            "planned_start": work.planned_start,
+            "planned_finish": work.planned_finish,
+            "version": work.version,
+        }
+        for name, value in (work.parameters or {}).items():
+            initial[_param_field_name(work.category, name)] = value
+        return initial
+
+    def parameters(self) -> dict:
+        category = self.cleaned_data.get("category")
+        spec = self.categories.get(category) or {"parameters": {}}
+        params = {}
+        for name, param in spec["parameters"].items():
+            value = self.cleaned_data.get(_param_field_name(category, name))
+            if param["type"] == "boolean":
+                params[name] = bool(value)
+            elif value is not None:
+                params[name] = int(value) if value == value.to_integral_value() else float(value)
+        return params
+
+    def service_data(self) -> dict:
+        return {
+            "project": self.cleaned_data["project"],
+            "name": self.cleaned_data["name"],
+            "category": self.cleaned_data["category"],
+            "parameters": self.parameters(),
+            "planned_start": self.cleaned_data.get("planned_start"),
+            "planned_finish": self.cleaned_data.get("planned_finish"),
+        }
+
+
+class HighRiskWorkEditForm(HighRiskWorkForm):
+    def __init__(self, *args, work=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if work is not None:
+            self.fields["project"].queryset = (
+                self.fields["project"].queryset | Project.objects.filter(pk=work.project_id)
+            ).distinct()
+
+
+class SpecialPlanForm(forms.Form):
+    """专项施工方案: approved by the contractor's 技术负责人 and reviewed by the 总监理工程师."""
+
+    plan_approved_on = forms.DateField(label=_("专项方案审批日期"), widget=DATE)
+    plan_approver = forms.CharField(
+        label=_("审批人"),
+        max_length=100,
+        help_text=_("施工单位技术负责人、总监理工程师，如：王工（技术负责人）、李工（总监）"),
+    )
+    plan_document_no = forms.CharField(label=_("方案文号"), max_length=60, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def service_data(self) -> dict:
+        return {
+            k: v or ("" if k != "plan_approved_on" else None) for k, v in self.cleaned_data.items() if k != "version"
+        }
+
+
+class DemonstrationForm(forms.Form):
+    demonstration_on = forms.DateField(label=_("专家论证日期"), widget=DATE)
+    demonstration_conclusion = forms.ChoiceField(
+        label=_("论证结论"),
+        choices=[("", "—"), ("通过", _("通过")), ("修改后通过", _("修改后通过")), ("不通过", _("不通过"))],
+    )
+    revised_plan_approved_on = forms.DateField(
+        label=_("修改后方案重新审批日期"), widget=DATE, required=False, help_text=_("结论为“修改后通过”时填写")
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class ExpertForm(forms.Form):
+    name = forms.CharField(
+        label=_("专家姓名"), max_length=50, required=False, widget=forms.TextInput(attrs={"placeholder": _("专家姓名")})
+    )
+    unit = forms.CharField(
+        label=_("工作单位"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("工作单位")}),
+    )
+    no_interest = forms.BooleanField(label=_("声明与本工程无利害关系"), required=False)
+
+
+ExpertFormSet = formset_factory(ExpertForm, extra=0, min_num=7, max_num=20)

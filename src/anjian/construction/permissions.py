@@ -26,4 +26,16 @@ ACTIONS = {
         # An over-age worker on site becomes a hazard of the 严禁超龄用工 campaign (hazards' "add" roles).
         "raise_hazard": _UNIT_WORKERS,
     },
+    # 危大工程: registered and tracked by the supervising unit's staff; the plan and the expert
+    # demonstration are the general contractor's to organise (住房和城乡建设部令第37号 第十条、第十二条),
+    # so its enterprise user records them and starts and completes the work — for the projects it
+    # contracts only (``services.high_risk_party``); the builder's and supervisor's users read.
+    "construction.HighRiskWork": {
+        "view": _READERS,
+        "add": _UNIT_WORKERS,
+        "change": _UNIT_WORKERS,
+        "record_obligation": _UNIT_WORKERS | {Role.ENTERPRISE_USER},
+        "start": _UNIT_WORKERS | {Role.ENTERPRISE_USER},
+        "complete": _UNIT_WORKERS | {Role.ENTERPRISE_USER},
+    },
 }

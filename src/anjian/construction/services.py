@@ -26,7 +26,7 @@ from anjian.common.services import apply_fields, ensure_in_scope, lock_for_updat
 from anjian.common.text import join_clauses
 from anjian.common.validation import chunks, clean_many
 from anjian.construction.choices import OVER_AGE_CAMPAIGN
-from anjian.construction.models import EnterpriseProfile, Project, Qualification, Worker
+from anjian.construction.models import EnterpriseProfile, HighRiskWork, Project, Qualification, Worker
 from anjian.hazards import services as hazard_services
 from anjian.hazards.choices import HazardSource, Sector
 from anjian.hazards.models import Campaign
@@ -427,3 +427,196 @@ def worker_raise_age_hazard(*, actor, worker: Worker, on: dt.date | None = None)
     worker.age_hazard = hazard
     save_validated(worker)
     return hazard
+
+
+# ---------------------------------------------------------------------------
+# 危大工程 (RULES.md §1): classified by the rule on every save; obligations tracked to done
+# ---------------------------------------------------------------------------
+HIGH_RISK_FIELDS = ("project", "name", "category", "parameters", "planned_start", "planned_finish")
+PLAN_FIELDS = ("plan_approved_on", "plan_approver", "plan_document_no")
+DEMONSTRATION_FIELDS = ("demonstration_on", "experts", "demonstration_conclusion", "revised_plan_approved_on")
+
+
+def _new_high_risk(data: dict) -> HighRiskWork:
+    """A row may carry the plan and the demonstration already done (the demo, a later import)."""
+    work = HighRiskWork()
+    data = dict(data)
+    if "experts" in data:
+        data["experts"] = _clean_experts(data["experts"])
+    apply_fields(work, data, HIGH_RISK_FIELDS + PLAN_FIELDS + DEMONSTRATION_FIELDS)
+    work.parameters = dict(work.parameters or {})
+    return work
+
+
+def _acts_as_enterprise_only(actor) -> bool:
+    return has_role(actor, Role.ENTERPRISE_USER) and not has_role(
+        actor, *(allowed_roles(HighRiskWork, "record_obligation") - {Role.ENTERPRISE_USER})
+    )
+
+
+def high_risk_party(work: HighRiskWork, user):
+    """Beyond role and scope: an enterprise user acts on a 危大工程 only as the project's general
+    contractor (the builder's and the supervisor's users see it but do not record or start it)."""
+    if user is None or not _acts_as_enterprise_only(user):
+        return None
+    mine = own_enterprise(user)
+    if mine is not None and mine.pk == work.project.contractor_id:
+        return None
+    return _("只有该项目的施工总承包单位可以办理")
+
+
+def on_high_risk_start(work: HighRiskWork, *, actor, reason, **extra):
+    """``start``: refused while an obligation is open, naming each with what is missing."""
+    from anjian.common.exceptions import TransitionNotAllowed
+
+    open_ones = work.open_obligations()
+    if open_ones:
+        parts = [f"{o['short']}（{'；'.join(o['why'])}）" if o["why"] else str(o["short"]) for o in open_ones]
+        raise TransitionNotAllowed(
+            _("尚有未完成的义务，不能开始施工：%(list)s") % {"list": "；".join(parts)}, code="obligations_open"
+        )
+    work.started_on = timezone.localdate()
+
+
+def on_high_risk_complete(work: HighRiskWork, *, actor, reason, **extra):
+    work.completed_on = timezone.localdate()
+
+
+@service
+def high_risk_register(*, actor, rows: Sequence[dict]) -> tuple[list[HighRiskWork], dict[int, ValidationError]]:
+    """Register 危大工程 (the page, the API, the demo): each row classified by the rule (level,
+    basis, obligations, criteria version), validated in one batch and written with one
+    ``bulk_create`` — or nothing, with the errors by row index."""
+    _require(actor, HighRiskWork, "add", _("您的角色无权登记危大工程"))
+    errors: dict[int, ValidationError] = {}
+    built: list[tuple[int, HighRiskWork]] = []
+    for index, data in enumerate(rows):
+        try:
+            work = _new_high_risk(dict(data))
+        except ValidationError as exc:
+            errors[index] = exc
+            continue
+        try:
+            work.classify()
+        except ValidationError as exc:
+            _merge_error(errors, index, exc)
+            work.level = "none"  # the row's other fields are still checked
+        built.append((index, work))
+    for index, work in built:
+        codes = work.obligation_codes
+        if work.plan_approved_on and "special_plan" not in codes:
+            _merge_error(errors, index, _field_error("plan_approved_on", _("该工程无须专项施工方案"), "not_required"))
+        if (work.demonstration_on or work.experts) and "expert_demonstration" not in codes:
+            _merge_error(errors, index, _field_error("demonstration_on", _("该工程无须专家论证"), "not_required"))
+    cleaned = clean_many([w for _i, w in built], exclude=("level", "criteria_version"))
+    for position, exc in cleaned.items():
+        _merge_error(errors, built[position][0], exc)
+    if actor is not None:
+        project_ids = sorted({w.project_id for _i, w in built if w.project_id})
+        visible = set()
+        for part in chunks(project_ids):
+            visible.update(restrict(Project.objects.filter(pk__in=part), actor, "view").values_list("pk", flat=True))
+        units = set(hazard_services.units_for(actor, "add", HighRiskWork).values_list("pk", flat=True))
+        supervising = dict(Project.objects.filter(pk__in=visible).values_list("pk", "supervising_unit_id"))
+        for index, work in built:
+            if work.project_id and (work.project_id not in visible or supervising.get(work.project_id) not in units):
+                _merge_error(
+                    errors, index, _field_error("project", _("该工程项目不在您可登记的范围内"), "out_of_scope")
+                )
+    if errors:
+        return [], dict(sorted(errors.items()))
+    works = HighRiskWork.objects.bulk_create([w for _i, w in built], batch_size=1000)
+    if actor is not None:
+        _ensure_all_in_scope(actor, HighRiskWork, works, "add")
+    return works, {}
+
+
+def high_risk_create(*, actor, data: dict) -> HighRiskWork:
+    return _one(high_risk_register, actor=actor, data=data)
+
+
+@service
+def high_risk_update(*, actor, work: HighRiskWork, data: dict, version: int | None = None) -> HighRiskWork:
+    """Correct a 危大工程's name, category, parameters or dates; classified again by the rule. Once
+    the work has started its category and parameters no longer change (the obligations were
+    checked against them)."""
+    if actor is not None and not can(actor, "change", work):
+        raise PermissionDenied(_("您无权修改该危大工程"))
+    work = lock_for_update(work, version)
+    if work.status != "planned":
+        for key in ("category", "parameters"):
+            if key in data and data[key] != getattr(work, key):
+                raise _field_error(key, _("已开始施工的危大工程不能修改类别和参数"), "started")
+    apply_fields(work, data, HIGH_RISK_FIELDS)
+    save_validated(work)
+    if actor is not None:
+        ensure_in_scope(actor, work, "change")
+    return work
+
+
+def _obligation_write(actor, work: HighRiskWork, version, code: str) -> HighRiskWork:
+    if actor is not None:
+        if not can(actor, "record_obligation", work):
+            raise PermissionDenied(_("您无权记录该危大工程的方案或论证"))
+        why = high_risk_party(work, actor)
+        if why:
+            raise PermissionDenied(why)
+    work = lock_for_update(work, version)
+    if code not in work.obligation_codes:
+        label = _("专项施工方案") if code == "special_plan" else _("专家论证")
+        raise DomainError(
+            _("%(level)s无须%(o)s") % {"level": work.get_level_display(), "o": label}, code="not_required"
+        )
+    return work
+
+
+@service
+def high_risk_record_plan(*, actor, work: HighRiskWork, data: dict, version: int | None = None) -> HighRiskWork:
+    """Record the approved 专项施工方案 (approval date, approver, document number)."""
+    work = _obligation_write(actor, work, version, "special_plan")
+    apply_fields(work, data, PLAN_FIELDS)
+    for key in ("plan_approver", "plan_document_no"):
+        setattr(work, key, (getattr(work, key) or "").strip())
+    if not work.plan_approved_on:
+        raise _field_error("plan_approved_on", _("请填写专项方案审批日期"), "required")
+    if work.plan_approved_on > timezone.localdate():
+        raise _field_error("plan_approved_on", _("审批日期不能晚于今天"), "in_future")
+    save_validated(work)
+    return work
+
+
+def _clean_experts(rows) -> list[dict]:
+    experts = []
+    for n, row in enumerate(rows or [], start=1):
+        name = str(row.get("name") or "").strip()
+        unit = str(row.get("unit") or "").strip()
+        if not name and not unit:
+            continue
+        if not name:
+            raise _field_error("experts", _("第 %(n)d 位专家：请填写姓名") % {"n": n}, "expert_name")
+        experts.append({"name": name, "unit": unit, "no_interest": bool(row.get("no_interest"))})
+    names = [e["name"] for e in experts]
+    if len(set(names)) != len(names):
+        raise _field_error("experts", _("专家名单中有重复的姓名"), "expert_duplicate")
+    return experts
+
+
+@service
+def high_risk_record_demonstration(
+    *, actor, work: HighRiskWork, data: dict, version: int | None = None
+) -> HighRiskWork:
+    """Record the 专家论证 of a 超过一定规模 work: date, experts (name, unit, the declared
+    "与本工程无利害关系"), conclusion and, for 修改后通过, the revised plan's re-approval. A record
+    that does not satisfy the rule (fewer than 5 experts, one with an interest, 不通过) is kept —
+    it is the truth — and the obligation stays open, with why, on the page."""
+    work = _obligation_write(actor, work, version, "expert_demonstration")
+    data = dict(data)
+    if "experts" in data:
+        data["experts"] = _clean_experts(data["experts"])
+    apply_fields(work, data, DEMONSTRATION_FIELDS)
+    if not work.demonstration_on:
+        raise _field_error("demonstration_on", _("请填写专家论证日期"), "required")
+    if work.demonstration_on > timezone.localdate():
+        raise _field_error("demonstration_on", _("论证日期不能晚于今天"), "in_future")
+    save_validated(work)
+    return work

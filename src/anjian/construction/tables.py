@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from anjian.common.templatetags.anjian import status_badge
-from anjian.construction.models import EnterpriseProfile, Project, Worker
+from anjian.construction.models import EnterpriseProfile, HighRiskWork, Project, Worker
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
@@ -74,3 +74,45 @@ class WorkerTable(tables.Table):
         if value is None:
             return format_html('<span class="badge text-bg-success">{}</span>', _("在场"))
         return format_html('<span class="text-muted">{} {}</span>', _("已退场"), value.isoformat())
+
+
+LEVEL_BADGES = {"beyond_scale": "danger", "danda": "warning", "none": "secondary"}
+
+
+def level_badge(work) -> str:
+    return format_html(
+        '<span class="badge text-bg-{}" data-testid="level-badge">{}</span>',
+        LEVEL_BADGES.get(work.level, "secondary"),
+        work.get_level_display(),
+    )
+
+
+class HighRiskWorkTable(tables.Table):
+    name = tables.Column(verbose_name=_("工程名称"), linkify=True)
+    level = tables.Column(verbose_name=_("等级"))
+    status = tables.Column(verbose_name=_("状态"))
+    obligations_open = tables.Column(verbose_name=_("义务"))
+    category = tables.Column(verbose_name=_("类别"))
+    project = tables.Column(verbose_name=_("工程项目"))
+    planned_start = tables.DateColumn(
+        verbose_name=_("计划开始"), format="Y-m-d", attrs={"td": {"class": "text-nowrap"}}
+    )
+
+    class Meta:
+        model = HighRiskWork
+        # Name, level and status first: at 375 px they are what the card shows on top.
+        fields = ("name", "level", "status", "obligations_open", "category", "project", "planned_start")
+        attrs = TABLE_ATTRS
+
+    def render_level(self, value, record):
+        return level_badge(record)
+
+    def render_status(self, value, record):
+        return status_badge(record)
+
+    def render_obligations_open(self, value, record):
+        if not record.obligations:
+            return format_html('<span class="text-muted">{}</span>', _("无"))
+        if value:
+            return format_html('<span class="badge text-bg-danger">{}</span>', _("未完成"))
+        return format_html('<span class="badge text-bg-success">{}</span>', _("已完成"))

@@ -21,4 +21,10 @@ urlpatterns = [
     path("enterprises/", views.EnterpriseListView.as_view(), name="enterprise_list"),
     path("enterprises/<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise_detail"),
     path("enterprises/unit/<int:unit_pk>/edit/", views.enterprise_profile_edit, name="enterprise_edit"),
+    path("high-risk/", views.HighRiskWorkListView.as_view(), name="high_risk_list"),
+    path("high-risk/new/", views.HighRiskWorkCreateView.as_view(), name="high_risk_add"),
+    path("high-risk/<int:pk>/", views.HighRiskWorkDetailView.as_view(), name="high_risk_detail"),
+    path("high-risk/<int:pk>/edit/", views.HighRiskWorkEditView.as_view(), name="high_risk_edit"),
+    path("high-risk/<int:pk>/plan/", views.high_risk_plan, name="high_risk_plan"),
+    path("high-risk/<int:pk>/demonstration/", views.high_risk_demonstration, name="high_risk_demonstration"),
 ]

@@ -27,19 +27,35 @@ from anjian.common.imports import ImportView
 from anjian.common.scope import can, can_many, has_role, may
 from anjian.common.text import labelled
 from anjian.construction import selectors, services
-from anjian.construction.filtersets import EnterpriseProfileFilterSet, ProjectFilterSet, WorkerFilterSet
+from anjian.construction.filtersets import (
+    EnterpriseProfileFilterSet,
+    HighRiskWorkFilterSet,
+    ProjectFilterSet,
+    WorkerFilterSet,
+)
 from anjian.construction.forms import (
+    DemonstrationForm,
+    ExpertFormSet,
+    HighRiskWorkEditForm,
+    HighRiskWorkForm,
     OverAgeForm,
     ProfileForm,
     ProjectEditForm,
     ProjectForm,
     QualificationFormSet,
+    SpecialPlanForm,
     WorkerEditForm,
     WorkerForm,
 )
 from anjian.construction.imports import ProjectImport, WorkerImport
-from anjian.construction.models import EnterpriseProfile, Project, Worker
-from anjian.construction.tables import EnterpriseProfileTable, ProjectTable, WorkerTable
+from anjian.construction.models import EnterpriseProfile, HighRiskWork, Project, Worker
+from anjian.construction.tables import (
+    EnterpriseProfileTable,
+    HighRiskWorkTable,
+    ProjectTable,
+    WorkerTable,
+    level_badge,
+)
 from anjian.orgs.choices import Role
 
 _UNIT_WORKERS = (Role.UNIT_STAFF, Role.UNIT_HEAD, Role.OFFICER)
@@ -444,3 +460,171 @@ def worker_raise_hazard(request, pk: int):
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = worker.get_absolute_url()
     return redirect(next_url)
+
+
+# ---------------------------------------------------------------------------
+# 危大工程
+# ---------------------------------------------------------------------------
+HIGH_RISK_EXPORT_COLUMNS = [
+    (gettext_lazy("工程名称"), "name"),
+    (gettext_lazy("工程项目"), "project.name"),
+    (gettext_lazy("施工许可证号"), "project.permit_no"),
+    (gettext_lazy("所在街镇"), "project.town.name"),
+    (gettext_lazy("类别"), "get_category_display"),
+    (gettext_lazy("参数"), lambda w: "；".join(f"{k}={v}" for k, v in (w.parameters or {}).items())),
+    (gettext_lazy("等级"), "get_level_display"),
+    (gettext_lazy("判定依据"), lambda w: "；".join(b["label"] for b in w.basis or [])),
+    (gettext_lazy("依据版本"), "criteria_version"),
+    (gettext_lazy("状态"), "get_status_display"),
+    (gettext_lazy("未完成义务"), lambda w: "、".join(str(o["short"]) for o in w.open_obligations())),
+    (gettext_lazy("专项方案审批日期"), "plan_approved_on"),
+    (gettext_lazy("专家论证日期"), "demonstration_on"),
+    (gettext_lazy("论证结论"), "demonstration_conclusion"),
+    (gettext_lazy("计划开始日期"), "planned_start"),
+    (gettext_lazy("计划完成日期"), "planned_finish"),
+]
+
+
+class HighRiskWorkListView(ObjectListView):
+    queryset = HighRiskWork.objects.select_related("project", "project__town")
+    filterset_class = HighRiskWorkFilterSet
+    table_class = HighRiskWorkTable
+    title = gettext_lazy("危大工程")
+    create_url = "construction:high_risk_add"
+    create_roles = _UNIT_WORKERS
+    export_filename = "high-risk-works"
+    export_columns = HIGH_RISK_EXPORT_COLUMNS
+
+
+class HighRiskWorkCreateView(ObjectEditView):
+    model = HighRiskWork
+    form_class = HighRiskWorkForm
+    title = gettext_lazy("危大工程")
+    template_name = "construction/high_risk_form.html"
+
+    def check_create_permission(self):
+        if not may(self.request.user, HighRiskWork, "add"):
+            raise PermissionDenied(_("您的角色无权登记危大工程"))
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.GET.get("project"):
+            initial["project"] = self.request.GET["project"]
+        return initial
+
+    def save(self, form):
+        return services.high_risk_create(actor=self.request.user, data=form.service_data())
+
+
+class HighRiskWorkEditView(ObjectEditView):
+    model = HighRiskWork
+    form_class = HighRiskWorkEditForm
+    title = gettext_lazy("危大工程")
+    template_name = "construction/high_risk_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["work"] = self.object
+        if self.request.method != "POST":
+            kwargs["initial"] = HighRiskWorkEditForm.initial_for(self.object)
+        return kwargs
+
+    def save(self, form):
+        return services.high_risk_update(
+            actor=self.request.user,
+            work=self.object,
+            data=form.service_data(),
+            version=form.cleaned_data.get("version"),
+        )
+
+
+def _may_record(user, work) -> bool:
+    return can(user, "record_obligation", work) and not services.high_risk_party(work, user)
+
+
+class HighRiskWorkDetailView(ObjectDetailView):
+    model = HighRiskWork
+    template_name = "construction/high_risk_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("project", "project__town", "project__contractor")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        work = self.object
+        ctx["obligation_states"] = work.obligation_states()
+        ctx["may_record"] = _may_record(self.request.user, work)
+        ctx["level_badge"] = level_badge(work)
+        ctx["parameter_rows"] = _parameter_rows(work)
+        ctx["title"] = work.name
+        return ctx
+
+
+def _parameter_rows(work) -> list[tuple[str, str]]:
+    from anjian.construction.rules import high_risk_work_categories
+
+    declared = (high_risk_work_categories().get(work.category) or {}).get("parameters", {})
+    rows = []
+    for name, value in (work.parameters or {}).items():
+        spec = declared.get(name, {})
+        if spec.get("type") == "boolean":
+            shown = _("是") if value else _("否")
+        else:
+            shown = f"{value} {spec.get('unit', '')}".strip()
+        rows.append((spec.get("label", name), shown))
+    return rows
+
+
+def _obligation_page(request, pk: int, *, form_class, template: str, save, initial, formset=False):
+    work = scoped_object_or_404(HighRiskWork, request.user, pk)
+    if not _may_record(request.user, work):
+        raise PermissionDenied(_("您无权记录该危大工程的方案或论证"))
+    experts = None
+    if request.method == "POST":
+        form = form_class(request.POST)
+        experts = ExpertFormSet(request.POST, prefix="e") if formset else None
+        if form.is_valid() and (experts is None or experts.is_valid()):
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            if experts is not None:
+                data["experts"] = [f.cleaned_data for f in experts.forms if f.cleaned_data]
+            try:
+                save(actor=request.user, work=work, data=data, version=form.cleaned_data.get("version"))
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            except (DomainError, PermissionDenied) as exc:
+                messages.error(request, getattr(exc, "message", None) or str(exc))
+            else:
+                messages.success(request, _("已保存"))
+                return redirect(work.get_absolute_url())
+    else:
+        form = form_class(initial=initial(work) | {"version": work.version})
+        if formset:
+            experts = ExpertFormSet(initial=work.experts or [], prefix="e")
+    return render(request, template, {"object": work, "form": form, "experts": experts, "title": work.name})
+
+
+@login_required
+def high_risk_plan(request, pk: int):
+    """Record the approved 专项施工方案."""
+    return _obligation_page(
+        request,
+        pk,
+        form_class=SpecialPlanForm,
+        template="construction/high_risk_plan.html",
+        save=services.high_risk_record_plan,
+        initial=lambda w: {name: getattr(w, name) for name in services.PLAN_FIELDS},
+    )
+
+
+@login_required
+def high_risk_demonstration(request, pk: int):
+    """Record the 专家论证 with its experts."""
+    return _obligation_page(
+        request,
+        pk,
+        form_class=DemonstrationForm,
+        template="construction/high_risk_demonstration.html",
+        save=services.high_risk_record_demonstration,
+        initial=lambda w: {name: getattr(w, name) for name in services.DEMONSTRATION_FIELDS if name != "experts"},
+        formset=True,
+    )

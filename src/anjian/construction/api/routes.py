@@ -1,9 +1,15 @@
 """The app's API endpoints: (prefix, viewset, basename) registered under /api/v1/ by config/urls.py."""
 
-from anjian.construction.api.views import EnterpriseProfileViewSet, ProjectViewSet, WorkerViewSet
+from anjian.construction.api.views import (
+    EnterpriseProfileViewSet,
+    HighRiskWorkViewSet,
+    ProjectViewSet,
+    WorkerViewSet,
+)
 
 ROUTES: list[tuple] = [
     ("construction/enterprises", EnterpriseProfileViewSet, "construction-enterprise"),
     ("construction/projects", ProjectViewSet, "construction-project"),
     ("construction/workers", WorkerViewSet, "construction-worker"),
+    ("construction/high-risk-works", HighRiskWorkViewSet, "construction-high-risk-work"),
 ]

@@ -1,8 +1,9 @@
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from anjian.construction.choices import EnterpriseType, ProjectScale, ProjectStatus, RiskGrade, Trade
-from anjian.construction.models import EnterpriseProfile, Project, Qualification, Worker
+from anjian.construction.models import EnterpriseProfile, HighRiskWork, Project, Qualification, Worker
 from anjian.hazards.choices import CoordinateSystem
 from anjian.orgs.models import OrgUnit
 from anjian.places.models import Division
@@ -195,3 +196,109 @@ class WorkerWriteSerializer(serializers.Serializer):
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
     entry_date = serializers.DateField(required=False)
     exit_date = serializers.DateField(required=False, allow_null=True)
+
+
+# ---------------------------------------------------------------------------
+# 危大工程
+# ---------------------------------------------------------------------------
+class HighRiskExpertSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    unit = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    no_interest = serializers.BooleanField(help_text=gettext_lazy("已声明与本工程无利害关系"))
+
+
+class ObligationStateSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    basis = serializers.CharField()
+    done = serializers.BooleanField()
+    why = serializers.ListField(child=serializers.CharField())
+
+
+class HighRiskWorkSerializer(serializers.ModelSerializer):
+    project_name = serializers.CharField(source="project.name", read_only=True)
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    parameters = serializers.JSONField(read_only=True)
+    basis = serializers.JSONField(read_only=True, help_text=gettext_lazy("规则匹配的附件条目"))
+    experts = HighRiskExpertSerializer(many=True, read_only=True)
+    demonstration_conclusion = serializers.CharField(
+        read_only=True, help_text=gettext_lazy("通过 / 修改后通过 / 不通过，或空")
+    )
+    obligation_states = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HighRiskWork
+        fields = [
+            "id",
+            "project",
+            "project_name",
+            "name",
+            "category",
+            "category_display",
+            "parameters",
+            "level",
+            "level_display",
+            "basis",
+            "criteria_version",
+            "obligations_open",
+            "obligation_states",
+            "status",
+            "status_display",
+            "planned_start",
+            "planned_finish",
+            "started_on",
+            "completed_on",
+            "plan_approved_on",
+            "plan_approver",
+            "plan_document_no",
+            "demonstration_on",
+            "experts",
+            "demonstration_conclusion",
+            "revised_plan_approved_on",
+            "version",
+            "url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ObligationStateSerializer(many=True))
+    def get_obligation_states(self, obj):
+        return [
+            {"code": o["code"], "label": o["label"], "basis": o["basis"], "done": o["done"], "why": o["why"]}
+            for o in obj.obligation_states()
+        ]
+
+    def get_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+
+class HighRiskWorkWriteSerializer(serializers.Serializer):
+    """Registering a 危大工程: the level is the rule's, from the category and its parameters."""
+
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
+    name = serializers.CharField(max_length=200)
+    category = serializers.CharField(max_length=40, help_text=gettext_lazy("危大工程类别，如 foundation_pit"))
+    parameters = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text=gettext_lazy('该类别的参数，如 {"depth_m": 5.5, "complex_conditions": false}'),
+    )
+    planned_start = serializers.DateField(required=False, allow_null=True)
+    planned_finish = serializers.DateField(required=False, allow_null=True)
+
+
+class SpecialPlanWriteSerializer(serializers.Serializer):
+    plan_approved_on = serializers.DateField()
+    plan_approver = serializers.CharField(max_length=100)
+    plan_document_no = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False)
+
+
+class DemonstrationWriteSerializer(serializers.Serializer):
+    demonstration_on = serializers.DateField()
+    experts = HighRiskExpertSerializer(many=True)
+    demonstration_conclusion = serializers.ChoiceField(choices=["通过", "修改后通过", "不通过"])
+    revised_plan_approved_on = serializers.DateField(required=False, allow_null=True)
+    version = serializers.IntegerField(required=False)

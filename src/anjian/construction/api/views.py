@@ -4,22 +4,34 @@ same services as the pages and the Excel import. 身份证号 are masked in ever
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from anjian.common.api.base import ScopedViewSetMixin
+from anjian.common.api.workflow import TransitionActionsMixin
 from anjian.construction import selectors, services
 from anjian.construction.api.serializers import (
+    DemonstrationWriteSerializer,
     EnterpriseProfileSerializer,
     EnterpriseProfileWriteSerializer,
+    HighRiskWorkSerializer,
+    HighRiskWorkWriteSerializer,
     ProjectSerializer,
     ProjectWriteSerializer,
+    SpecialPlanWriteSerializer,
     WorkerSerializer,
     WorkerWriteSerializer,
 )
-from anjian.construction.filtersets import EnterpriseProfileFilterSet, ProjectFilterSet, WorkerFilterSet
-from anjian.construction.models import EnterpriseProfile, Project, Worker
+from anjian.construction.filtersets import (
+    EnterpriseProfileFilterSet,
+    HighRiskWorkFilterSet,
+    ProjectFilterSet,
+    WorkerFilterSet,
+)
+from anjian.construction.models import EnterpriseProfile, HighRiskWork, Project, Worker
 
 
 class EnterpriseProfileViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -82,3 +94,53 @@ class WorkerViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
         data.is_valid(raise_exception=True)
         worker = services.worker_create(actor=request.user, data=dict(data.validated_data))
         return Response(WorkerSerializer(worker).data, status=status.HTTP_201_CREATED)
+
+
+class HighRiskWorkViewSet(
+    TransitionActionsMixin, ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """危大工程 in the caller's scope (an enterprise user: those of the projects it builds, contracts or
+    supervises). The level, basis and obligations are the rule's. ``POST {id}/plan/`` and
+    ``{id}/demonstration/`` record the obligations; ``POST {id}/start/`` is refused (409) while one
+    is open."""
+
+    queryset = HighRiskWork.objects.select_related("project")
+    serializer_class = HighRiskWorkSerializer
+    filterset_class = HighRiskWorkFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-id")
+
+    @extend_schema(request=HighRiskWorkWriteSerializer, responses={201: HighRiskWorkSerializer})
+    def create(self, request, *args, **kwargs):
+        data = HighRiskWorkWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        work = services.high_risk_create(actor=request.user, data=dict(data.validated_data))
+        return Response(HighRiskWorkSerializer(work).data, status=status.HTTP_201_CREATED)
+
+    def _record(self, request, pk, body_class, save):
+        work = self.get_object()
+        body = body_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = dict(body.validated_data)
+        version = values.pop("version", None)
+        if "experts" in values:
+            values["experts"] = [dict(e) for e in values["experts"]]
+        work = save(actor=request.user, work=work, data=values, version=version)
+        return Response(HighRiskWorkSerializer(work).data)
+
+    @extend_schema(
+        request=SpecialPlanWriteSerializer,
+        responses=HighRiskWorkSerializer,
+        summary=gettext_lazy("记录专项施工方案审批"),
+    )
+    @action(detail=True, methods=["post"], url_path="plan", url_name="plan")
+    def plan(self, request, pk=None):
+        return self._record(request, pk, SpecialPlanWriteSerializer, services.high_risk_record_plan)
+
+    @extend_schema(
+        request=DemonstrationWriteSerializer, responses=HighRiskWorkSerializer, summary=gettext_lazy("记录专家论证")
+    )
+    @action(detail=True, methods=["post"], url_path="demonstration", url_name="demonstration")
+    def demonstration(self, request, pk=None):
+        return self._record(request, pk, DemonstrationWriteSerializer, services.high_risk_record_demonstration)

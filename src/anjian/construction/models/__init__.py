@@ -2,11 +2,19 @@
 qualifications, projects (工程项目) and the real-name register of workers on their sites (实名制).
 
 One module a subject: ``enterprises`` (建筑业企业档案, on the org tree's enterprise units),
-``projects``, ``workers``. Import from here.
+``projects``, ``workers``, ``high_risk`` (危大工程). Import from here.
 """
 
 from anjian.construction.models.enterprises import EnterpriseProfile, Qualification
+from anjian.construction.models.high_risk import HighRiskWork, HighRiskWorkTransition
 from anjian.construction.models.projects import Project
 from anjian.construction.models.workers import Worker
 
-__all__ = ["EnterpriseProfile", "Project", "Qualification", "Worker"]
+__all__ = [
+    "EnterpriseProfile",
+    "HighRiskWork",
+    "HighRiskWorkTransition",
+    "Project",
+    "Qualification",
+    "Worker",
+]
