@@ -70,6 +70,7 @@ OWN_UNIT = "own_unit"
 MIN_TEAM = 2  # 行政处罚法 第42条
 SEED_RE = re.compile(r"[0-9a-f]{64}")
 TWO64 = 1 << 64
+_FIRST, _SECOND, _THIRD = operator.itemgetter(0), operator.itemgetter(1), operator.itemgetter(2)
 _QUAD = struct.Struct(">4Q")
 
 
@@ -127,30 +128,39 @@ def uniform(stream, m: int) -> int:
 
 
 def choose(items, k: int, key: bytes, label: str) -> list:
-    """The first ``k`` of a Fisher–Yates shuffle of ``items`` with the stream of ``label``: for i < k,
-    j = i + uniform(n − i), swap a[i] and a[j]. The swaps are kept in a dict, so ``items`` is neither
-    copied nor changed."""
-    stream = integers(key, label)
+    """The first ``k`` of a Fisher–Yates shuffle of ``items`` with the stream of ``label``."""
+    return shuffle_first(items, k, integers(key, label))
+
+
+def shuffle_first(items, k: int, stream) -> list:
+    """For i < k: j = i + uniform(n − i), swap a[i] and a[j]; return a[0…k−1]. ``items`` is not
+    changed: a small ``k`` keeps its swaps in a dict, a large one shuffles a copy (same result)."""
     n = len(items)
+    sparse = k * 8 < n
     moved: dict[int, int] = {}
+    a = None if sparse else list(items)
     out = []
     for i in range(k):
         m = n - i
-        limit = TWO64 - TWO64 % m
+        limit = TWO64 - TWO64 % m  # uniform(m), inline: rejection sampling
         x = next(stream)
         while x >= limit:
             x = next(stream)
         j = i + x % m
-        at_j = moved.get(j, j)
-        moved[j] = moved.get(i, i)
-        out.append(items[at_j])
-    return out
+        if sparse:
+            at_j = moved.get(j, j)
+            moved[j] = moved.get(i, i)
+            out.append(items[at_j])
+        else:
+            a[i], a[j] = a[j], a[i]
+    return out if sparse else a[:k]
 
 
 @contextlib.contextmanager
-def _no_gc_pauses():
+def paused_gc():
     """The draw builds a few hundred thousand small containers and frees none until it ends; the
-    cyclic collector would walk all of them again and again (most of the time at 500 000 subjects)."""
+    cyclic collector would walk all of them again and again (most of the time at 500 000 subjects).
+    A caller that builds a large pool (reading the registry) does it inside this block too."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -228,39 +238,49 @@ def canonical_pool(pool) -> list[tuple]:
     if rows is None:
         _check_pool(pool)  # raises naming the field; the fast path only says "something is wrong"
         raise DrawInputError(gettext("字段 pool：主体格式不正确"))  # pragma: no cover - _check_pool finds it
-    rows.sort()  # ids are unique (checked below), so this is the order of the ids
-    for a, b in zip(rows, rows[1:], strict=False):
-        if a[0] == b[0]:
-            raise DrawInputError(gettext("字段 pool：主体 %(id)s 出现不止一次") % {"id": a[0]})
+    rows.sort(key=_FIRST)
+    if len(set(map(_FIRST, rows))) != len(rows):
+        for a, b in zip(rows, rows[1:], strict=False):
+            if a[0] == b[0]:
+                raise DrawInputError(gettext("字段 pool：主体 %(id)s 出现不止一次") % {"id": a[0]})
     return rows
 
 
 def _fast_pool(pool: list) -> list[tuple] | None:
-    """The canonical rows in bulk (a pool of 500 000 is read in well under a second), or None when
-    any subject is malformed."""
+    """The canonical rows in bulk (a pool of 500 000 in a fraction of a second), or None when any
+    subject is malformed (``str.join`` is the type check: it accepts strings only)."""
+    if not pool:
+        return []
     kinds = set(map(type, pool))
     if kinds == {dict}:
-        ids = [s["id"] for s in pool]
-        grades = [s["grade"] for s in pool]
-        links = [s.get("links") or [] for s in pool]
-    elif kinds and kinds <= {list, tuple}:
+        triples = [(s["id"], s["grade"], s.get("links") or []) for s in pool]
+    elif kinds <= {list, tuple}:
         if set(map(len, pool)) != {3}:
             return None
-        ids, grades, links = (list(column) for column in zip(*pool, strict=True))
-        links = [x or [] for x in links]
-    elif not pool:
-        return []
+        triples = pool
     else:
         return None
-    if set(map(type, ids)) != {str} or not all(ids) or set(map(type, grades)) != {str} or not all(grades):
+    ids, grades, links = list(map(_FIRST, triples)), list(map(_SECOND, triples)), list(map(_THIRD, triples))
+    link_types = set(map(type, links))
+    if type(None) in link_types:
+        triples = [(i, g, x or []) for i, g, x in triples]
+        links = list(map(_THIRD, triples))
+        link_types = set(map(type, links))
+    if link_types != {list} or not all(ids) or not all(grades):
         return None
-    if not set(map(type, links)) <= {list}:
-        return None
-    flat = set(map(type, itertools.chain.from_iterable(links)))
-    if flat and flat != {str}:
-        return None
-    links = [x if len(x) < 2 else sorted(set(x)) for x in links]
-    return list(zip(ids, grades, links, strict=True))  # tuples serialise as JSON arrays
+    "".join(ids), "".join(grades), "".join(itertools.chain.from_iterable(links))  # TypeError unless all str
+    return [
+        (
+            i,
+            g,
+            x
+            if len(x) < 2
+            else (x if x[0] < x[1] else [x[1], x[0]] if x[1] < x[0] else [x[0]])
+            if len(x) == 2
+            else sorted(set(x)),
+        )
+        for i, g, x in triples
+    ]
 
 
 def _check_pool(pool: list) -> None:
@@ -337,7 +357,7 @@ def _draw_canonical(key: bytes, pool_rows: list, officer_rows: list, config: dic
     multiplier = Fraction(config["multiplier"])
     by_grade: dict[str, list] = {g: [] for g in ratios}
     # a stable sort by grade keeps the canonical (id) order within each grade
-    for grade, group in itertools.groupby(sorted(pool_rows, key=operator.itemgetter(1)), key=operator.itemgetter(1)):
+    for grade, group in itertools.groupby(sorted(pool_rows, key=_SECOND), key=_SECOND):
         rows = list(group)
         if grade not in by_grade:
             raise DrawInputError(
@@ -374,7 +394,8 @@ def _draw_canonical(key: bytes, pool_rows: list, officer_rows: list, config: dic
         if len(eligible) < team_size:
             short.append((sid, len(eligible)))
             continue
-        inspections.append({"subject": sid, "grade": grade, "team": choose(eligible, team_size, key, "team|" + sid)})
+        team = shuffle_first(eligible, team_size, integers(key, "team|" + sid))
+        inspections.append({"subject": sid, "grade": grade, "team": team})
     if short:
         first, count = short[0]
         message = gettext("抽取失败：主体 %(id)s 回避后可选的持证执法人员只有 %(n)s 名，少于每组 %(k)s 名") % {
@@ -395,7 +416,7 @@ def draw(seed: str, pool: list, officers: list, config: dict) -> dict:
     subject has fewer eligible officers than a team needs."""
     key = seed_bytes(seed)
     canonical = canonical_config(config)
-    with _no_gc_pauses():
+    with paused_gc():
         pool_rows, officer_rows = canonical_pool(pool), canonical_officers(officers)
         grades, inspections = _draw_canonical(key, pool_rows, officer_rows, canonical)
     result = {
@@ -419,7 +440,7 @@ def verify(commitment: str, seed: str, pool: list, officers: list, config: dict,
     digest does not match its content, a pool, officer list or config other than the one drawn from
     (with the grade counts and the drawn subjects that differ), and a result other than the one the
     seed gives (naming the first inspection that differs)."""
-    with _no_gc_pauses():
+    with paused_gc():
         return _verify(commitment, seed, pool, officers, config, published_result)
 
 

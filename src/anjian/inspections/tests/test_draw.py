@@ -94,11 +94,16 @@ class PrngTests(SimpleTestCase):
         self.assertEqual(D.uniform(iter([2**64 - 1, 5]), 3), 2)
         self.assertEqual(D.uniform(iter([2**64 - 2]), 3), (2**64 - 2) % 3)
         self.assertEqual(D.uniform(iter([2**64 - 1]), 1), 0)  # m = 1: limit 2⁶⁴, nothing rejected
+        # the shuffle the draw uses rejects the same way, with a small and a large k
+        self.assertEqual(D.shuffle_first(["a", "b", "c"], 1, iter([2**64 - 1, 5])), ["c"])
+        self.assertEqual(D.shuffle_first(["a", "b", "c"], 3, iter([2**64 - 1, 5, 2**64 - 1, 1, 0])), ["c", "a", "b"])
+        many = [str(i) for i in range(30)]
+        self.assertEqual(D.shuffle_first(many, 2, iter([2**64 - 1, 14, 7])), ["14", "8"])
 
     def test_choose_is_the_first_k_of_a_fisher_yates_shuffle(self):
         key = bytes.fromhex(SEED)
         items = [f"x{i}" for i in range(1000)]
-        for k in (0, 1, 2, 50, 1000):
+        for k in (0, 1, 2, 50, 124, 125, 200, 1000):
             with self.subTest(k=k):
                 self.assertEqual(D.choose(items, k, key, "t"), fisher_yates_first(items, k, key, "t"))
         self.assertEqual(sorted(D.choose(items, 1000, key, "t")), sorted(items))  # a permutation
