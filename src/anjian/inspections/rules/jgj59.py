@@ -44,7 +44,7 @@ from fractions import Fraction
 from django.utils.translation import gettext, gettext_lazy
 
 from anjian.common.rules import register_rule
-from anjian.common.text import join_list
+from anjian.common.text import join_clauses, join_list
 from anjian.hazards.rules import CriteriaError, get_criteria
 from anjian.inspections.rules import criteria as _criteria  # noqa: F401 - registers the packaged versions
 
@@ -139,7 +139,9 @@ def _show(value: Fraction) -> str:
 
 def _item_label(item: dict) -> str:
     name = item["name"] or gettext("第 %(n)s 项") % {"n": item["index"] + 1}
-    return f"{section_label(item['section'])}“{name}”"
+    if item["section"] == "guarantee":
+        return gettext("保证项目“%(name)s”") % {"name": name}
+    return gettext("一般项目“%(name)s”") % {"name": name}
 
 
 def score_table(
@@ -207,7 +209,7 @@ def score_table(
     return {
         "score": one_decimal(score),
         "zeroed": zeroed,
-        "reason": "；".join(reasons),
+        "reason": join_clauses(reasons),
         "clauses": clauses,
         "table": table,
         "title": spec["title"] if spec else None,
@@ -319,7 +321,7 @@ def score_summary(*, tables: dict, version: str | None = None) -> dict:
         "grade": grade,
         "zeroed": zeroed,
         "missing": missing,
-        "reason": "；".join(reasons),
+        "reason": join_clauses(reasons),
         "clauses": clauses,
         "categories": rows,
         "version": criteria["version"],

@@ -8,9 +8,11 @@ import json
 
 from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase, TestCase
+from django.utils import translation
 
 from anjian.common import calendar
 from anjian.common.rules import RuleInputError, run_rule
+from anjian.common.tests.test_i18n import ensure_english_catalogue_compiled
 from anjian.inspections.rules import Jgj59InputError, jgj59_tables, publication_due, score_summary, score_table
 
 ALL = {
@@ -257,3 +259,23 @@ class RuleCommandTests(TestCase):
             self.command("jgj59_table", {"table": "B.1", "guarantee": [9] * 6, "general": [9, 9, 11, 9]})
         with self.assertRaisesMessage(CommandError, "缺少字段 tables/crane"):
             self.command("jgj59_summary", {"tables": {k: v for k, v in ALL.items() if k != "crane"}})
+
+
+class EnglishTests(SimpleTestCase):
+    @classmethod
+    def setUpClass(cls):
+        ensure_english_catalogue_compiled()
+        super().setUpClass()
+
+    def test_reasons_and_errors_are_in_the_active_language(self):
+        from anjian.inspections import draw
+
+        with translation.override("en"):
+            result = score_table(table="B.1", guarantee=[10, 10, 0, 10, 10, 10], general=[10, 10, 10, 10])
+            self.assertEqual(result["reason"], "guarantee item “安全技术交底” scored 0, so the sub-table scores 0")
+            with self.assertRaisesMessage(
+                Jgj59InputError, "Field general/2: 11 points exceed the item's full marks of 10"
+            ):
+                score_table(table="B.1", guarantee=[9] * 6, general=[9, 9, 11, 9])
+            with self.assertRaisesMessage(draw.DrawFailed, "The draw failed: after avoidance subject S1 has only 0"):
+                draw.draw("00" * 32, [{"id": "S1", "grade": "A"}], [], {"ratios": {"A": 1}})
