@@ -179,6 +179,8 @@ class HighRiskWork(AnjianModel):
         """What keeps the 专家论证 open (empty when done)."""
         problems = []
         experts = self.experts or []
+        if not (self.demonstration_on or experts or self.demonstration_conclusion):
+            return [gettext("尚未记录专家论证")]
         if not self.demonstration_on:
             problems.append(gettext("未填写论证日期"))
         if len(experts) < MIN_EXPERTS:

@@ -124,7 +124,7 @@ class HighRiskObligationTests(AnjianTestCase):
             self.start()
         message = caught.exception.message
         self.assertIn("专项施工方案", message)
-        self.assertIn("专家论证", message)
+        self.assertIn("专家论证（尚未记录专家论证）", message)
         self.work.refresh_from_db()
         self.assertEqual(self.work.status, "planned")
         self.assertFalse(HighRiskWorkTransition.objects.exists())
