@@ -41,7 +41,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import hmac
 import itertools
 import json
 import operator
@@ -110,12 +109,35 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def integers(key: bytes, label: str):
+class SeedKey:
+    """HMAC-SHA256 (RFC 2104) under the seed, with the two padded key states computed once: the
+    draw computes tens of thousands of MACs under one key, and this is twice as fast as
+    ``hmac.digest`` (the tests hold the two equal)."""
+
+    __slots__ = ("_inner", "_outer")
+
+    def __init__(self, key: bytes):
+        if len(key) > 64:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(64, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+
+    def mac(self, message: bytes) -> bytes:
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
+
+
+def integers(key: bytes | SeedKey, label: str):
     """The stream of ``label``: unsigned 64-bit big-endian integers, four from each block
     HMAC-SHA256(key, UTF-8 of label + "|" + counter), counter = 0, 1, 2…"""
+    mac = (key if isinstance(key, SeedKey) else SeedKey(key)).mac
     prefix = label + "|"
     for counter in itertools.count():
-        yield from _QUAD.unpack(hmac.digest(key, (prefix + str(counter)).encode("utf-8"), "sha256"))
+        yield from _QUAD.unpack(mac((prefix + str(counter)).encode("utf-8")))
 
 
 def uniform(stream, m: int) -> int:
@@ -127,7 +149,7 @@ def uniform(stream, m: int) -> int:
     return x % m
 
 
-def choose(items, k: int, key: bytes, label: str) -> list:
+def choose(items, k: int, key: bytes | SeedKey, label: str) -> list:
     """The first ``k`` of a Fisher–Yates shuffle of ``items`` with the stream of ``label``."""
     return shuffle_first(items, k, integers(key, label))
 
@@ -239,7 +261,8 @@ def canonical_pool(pool) -> list[tuple]:
         _check_pool(pool)  # raises naming the field; the fast path only says "something is wrong"
         raise DrawInputError(gettext("字段 pool：主体格式不正确"))  # pragma: no cover - _check_pool finds it
     rows.sort(key=_FIRST)
-    if len(set(map(_FIRST, rows))) != len(rows):
+    ids = list(map(_FIRST, rows))
+    if any(map(operator.eq, ids, itertools.islice(ids, 1, None))):
         for a, b in zip(rows, rows[1:], strict=False):
             if a[0] == b[0]:
                 raise DrawInputError(gettext("字段 pool：主体 %(id)s 出现不止一次") % {"id": a[0]})
@@ -353,18 +376,19 @@ def result_digest(result: dict) -> str:
 # The draw
 # ---------------------------------------------------------------------------
 def _draw_canonical(key: bytes, pool_rows: list, officer_rows: list, config: dict) -> tuple[list, list]:
+    key = SeedKey(key)
     ratios = {g: Fraction(r) for g, r in config["ratios"].items()}
     multiplier = Fraction(config["multiplier"])
     by_grade: dict[str, list] = {g: [] for g in ratios}
-    # a stable sort by grade keeps the canonical (id) order within each grade
-    for grade, group in itertools.groupby(sorted(pool_rows, key=_SECOND), key=_SECOND):
-        rows = list(group)
-        if grade not in by_grade:
-            raise DrawInputError(
-                gettext("字段 config/ratios：缺少风险等级 %(g)s 的抽查比例（主体库中有 %(n)s 个该等级主体）")
-                % {"g": grade, "n": len(rows)}
-            )
-        by_grade[grade] = rows
+    try:
+        for row in pool_rows:  # in canonical (id) order, so each grade's list is too
+            by_grade[row[1]].append(row)
+    except KeyError as exc:
+        grade = exc.args[0]
+        raise DrawInputError(
+            gettext("字段 config/ratios：缺少风险等级 %(g)s 的抽查比例（主体库中有 %(n)s 个该等级主体）")
+            % {"g": grade, "n": sum(1 for r in pool_rows if r[1] == grade)}
+        ) from None
     grades, drawn = [], []
     for grade in sorted(by_grade):
         rows = by_grade[grade]

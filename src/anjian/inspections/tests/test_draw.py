@@ -89,6 +89,12 @@ class PrngTests(SimpleTestCase):
         self.assertEqual(first[:4], [int.from_bytes(block0[i : i + 8], "big") for i in range(0, 32, 8)])
         self.assertEqual(first[4], int.from_bytes(block1[:8], "big"))
 
+    def test_the_precomputed_hmac_is_rfc_2104_hmac_sha256(self):
+        for key in (bytes.fromhex(SEED), bytes(range(32)), b"k" * 64, b"long" * 40):
+            for message in (b"", b"team|S1|0", "subjects|甲|12".encode(), b"x" * 200):
+                with self.subTest(key=key[:4], message=message[:12]):
+                    self.assertEqual(D.SeedKey(key).mac(message), hmac.new(key, message, hashlib.sha256).digest())
+
     def test_uniform_rejects_the_biased_top_of_the_range(self):
         # 2⁶⁴ mod 3 = 1, so the limit is 2⁶⁴ − 1 and the value 2⁶⁴ − 1 itself is rejected
         self.assertEqual(D.uniform(iter([2**64 - 1, 5]), 3), 2)
