@@ -377,6 +377,7 @@ def result_digest(result: dict) -> str:
 # ---------------------------------------------------------------------------
 def _draw_canonical(key: bytes, pool_rows: list, officer_rows: list, config: dict) -> tuple[list, list]:
     key = SeedKey(key)
+    mac = key.mac
     ratios = {g: Fraction(r) for g, r in config["ratios"].items()}
     multiplier = Fraction(config["multiplier"])
     by_grade: dict[str, list] = {g: [] for g in ratios}
@@ -418,7 +419,10 @@ def _draw_canonical(key: bytes, pool_rows: list, officer_rows: list, config: dic
         if len(eligible) < team_size:
             short.append((sid, len(eligible)))
             continue
-        team = shuffle_first(eligible, team_size, integers(key, "team|" + sid))
+        try:  # the first block of the stream nearly always suffices (no rejection, k ≤ 4)
+            team = shuffle_first(eligible, team_size, iter(_QUAD.unpack(mac(b"team|" + sid.encode("utf-8") + b"|0"))))
+        except StopIteration:  # it did not: the whole stream, from its first block again
+            team = shuffle_first(eligible, team_size, integers(key, "team|" + sid))
         inspections.append({"subject": sid, "grade": grade, "team": team})
     if short:
         first, count = short[0]

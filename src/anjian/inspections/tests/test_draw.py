@@ -187,6 +187,21 @@ class DrawTests(SimpleTestCase):
         with self.assertRaisesMessage(D.DrawInputError, "config/team_size：每组至少 2 名持证执法人员"):
             D.draw(SEED, self.pool, self.officers, {**CONFIG, "team_size": 1})
 
+    def test_teams_are_the_readme_shuffle_of_the_eligible_officers(self):
+        key = bytes.fromhex(SEED)
+        links = {s["id"]: set(s["links"]) for s in self.pool}
+        officers = sorted(self.officers, key=lambda o: o["id"])
+        for size in (2, 5, 9):  # 5 and more need a second block of the stream
+            result = D.draw(SEED, self.pool, self.officers, {**CONFIG, "team_size": size})
+            for inspection in result["inspections"][:300]:
+                eligible = [
+                    o["id"]
+                    for o in officers
+                    if o["certified"] and not any(r["to"] in links[inspection["subject"]] for r in o["relations"])
+                ]
+                expected = fisher_yates_first(eligible, size, key, "team|" + inspection["subject"])
+                self.assertEqual(inspection["team"], expected)
+
     def test_avoidance_excludes_related_officers_by_the_configured_kinds(self):
         subject = {"id": "S-1", "grade": "D", "links": ["ent:X", "unit:owner"]}
         officers = [
