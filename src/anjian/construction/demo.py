@@ -155,6 +155,7 @@ def load(password=None, stdout=None) -> None:
                 f"（含超龄在场 {OVER_AGE_COUNT} 名，见“严禁超龄用工”）"
             )
     _high_risk_step(stdout)
+    _machine_step(stdout)
 
 
 # ---------------------------------------------------------------------------
@@ -458,3 +459,73 @@ def _workers(rng: random.Random, projects: list[Project], types) -> int:
         first = next(iter(errors.items()))
         raise RuntimeError(f"demo workers invalid ({len(errors)} rows), e.g. row {first[0]}: {first[1]}")
     return len(workers)
+
+
+# ---------------------------------------------------------------------------
+# 起重机械 (its own step: generated into an empty register, on the projects there are)
+# ---------------------------------------------------------------------------
+MACHINE_MODELS = (
+    ("tower_crane", "QTZ80", "T"),
+    ("tower_crane", "QTZ125", "T"),
+    ("tower_crane", "TC6013", "T"),
+    ("hoist", "SC200/200", "S"),
+    ("hoist", "SCD200/200", "S"),
+    ("material_hoist", "SSD100", "W"),
+    ("gantry_crane", "MH10", "M"),
+)
+MACHINE_MAKERS = ("示例建设机械有限公司", "示例起重设备制造有限公司", "示例重工机械股份有限公司", "示例升降机有限公司")
+
+
+def _machine_step(stdout=None) -> None:
+    """About 300 machines on the sites under way: most valid and registered for use, some
+    expiring within 30 days, some expired (never registered for use after the expiry)."""
+    from anjian.construction.models import Machine
+
+    if Machine.objects.exists():
+        return
+    rng = random.Random(SEED + 53)
+    today = timezone.localdate()
+    projects = list(Project.objects.filter(status=ProjectStatus.IN_PROGRESS).order_by("pk"))
+    rows = []
+    for project in projects:
+        for _n in range(rng.choice([1, 1, 2, 2, 3])):
+            machine_type, model_no, letter = rng.choice(MACHINE_MODELS)
+            factory = today - dt.timedelta(days=rng.randint(400, 3000))
+            installed = today - dt.timedelta(days=rng.randint(40, 360))
+            roll = rng.random()
+            if roll < 0.08:
+                valid_until = today - dt.timedelta(days=rng.randint(1, 60))  # expired
+            elif roll < 0.2:
+                valid_until = today + dt.timedelta(days=rng.randint(0, 30))  # expiring
+            else:
+                valid_until = today + dt.timedelta(days=rng.randint(31, 330))
+            inspected = min(today, valid_until - dt.timedelta(days=365))
+            registered = installed + dt.timedelta(days=rng.randint(3, 15))
+            use_ok = registered <= min(today, valid_until) and rng.random() < 0.9
+            rows.append(
+                {
+                    "project": project,
+                    "machine_type": machine_type,
+                    "record_no": f"沪JS-{letter}{len(rows) + 1:05d}",
+                    "manufacturer": rng.choice(MACHINE_MAKERS),
+                    "model_no": model_no,
+                    "factory_no": f"{factory.year}{rng.randint(1000, 9999)}",
+                    "factory_date": factory,
+                    "installed_on": max(installed, factory),
+                    "installer": "示例设备安装工程有限公司",
+                    "inspected_on": inspected,
+                    "inspection_valid_until": valid_until,
+                    "use_registration_no": f"DJ{len(rows) + 1:06d}" if use_ok else "",
+                    "use_registered_on": registered if use_ok else None,
+                }
+            )
+    machines, errors = services.machine_register(actor=None, rows=rows)
+    if errors:
+        first = next(iter(errors.items()))
+        raise RuntimeError(f"demo machines invalid ({len(errors)} rows), e.g. row {first[0]}: {first[1]}")
+    if stdout:
+        states = [m.inspection_state(today) for m in machines]
+        stdout.write(
+            f"建设工程：起重机械 {len(machines)} 台（检验已过期 {states.count('expired')} 台，"
+            f"30 日内到期 {states.count('expiring')} 台）"
+        )

@@ -1,13 +1,17 @@
 """Filters of the registry's lists; the exports use the same ones."""
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anjian.construction.choices import EnterpriseType, ProjectStatus, RiskGrade, Sex, Trade
-from anjian.construction.models import EnterpriseProfile, HighRiskWork, Project, Worker
+from anjian.construction.models import EnterpriseProfile, HighRiskWork, Machine, Project, Worker
 from anjian.construction.models.high_risk import HighRiskLevel, HighRiskStatus
+from anjian.construction.models.machinery import EXPIRING_DAYS, MachineType
 from anjian.construction.rules.people import normalize_id_number
 from anjian.places.models import Division
 
@@ -122,3 +126,59 @@ class HighRiskWorkFilterSet(django_filters.FilterSet):
     def search(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(name__icontains=value) | Q(project__name__icontains=value))
+
+
+class MachineFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("备案编号/型号/制造单位"), method="search")
+    project = django_filters.ModelChoiceFilter(label=_("工程项目"), queryset=Project.objects.none(), empty_label=ALL)
+    town = django_filters.ModelChoiceFilter(
+        label=_("街镇"), field_name="project__town", queryset=Division.objects.none(), empty_label=ALL
+    )
+    machine_type = django_filters.ChoiceFilter(label=_("设备类型"), choices=MachineType.choices, empty_label=ALL)
+    inspection = django_filters.ChoiceFilter(
+        label=_("定期检验"),
+        choices=[
+            ("expired", _("已过期")),
+            ("expiring", _("30 日内到期")),
+            ("valid", _("有效")),
+            ("unknown", _("未记录")),
+        ],
+        empty_label=ALL,
+        method="filter_inspection",
+    )
+    registered = django_filters.BooleanFilter(
+        label=_("已使用登记"), field_name="use_registered_on", lookup_expr="isnull", exclude=True, widget=YES_NO
+    )
+
+    class Meta:
+        model = Machine
+        fields = ["q", "project", "town", "machine_type", "inspection", "registered"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["town"].queryset = _towns()
+        qs = Project.objects.order_by("name")
+        request = kwargs.get("request")
+        viewer = user or getattr(request, "user", None)
+        self.filters["project"].queryset = qs.restrict(viewer, "view") if viewer is not None else qs
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(record_no__icontains=value) | Q(model_no__icontains=value) | Q(manufacturer__icontains=value)
+        )
+
+    def filter_inspection(self, queryset, name, value):
+        return queryset.filter(inspection_q(value))
+
+
+def inspection_q(state: str, on=None) -> Q:
+    """The machines whose inspection is ``state`` (as ``Machine.inspection_state``) on ``on``."""
+    on = on or timezone.localdate()
+    soon = on + dt.timedelta(days=EXPIRING_DAYS)
+    return {
+        "expired": Q(inspection_valid_until__lt=on),
+        "expiring": Q(inspection_valid_until__gte=on, inspection_valid_until__lte=soon),
+        "valid": Q(inspection_valid_until__gt=soon),
+        "unknown": Q(inspection_valid_until__isnull=True),
+    }.get(state, Q())

@@ -476,3 +476,57 @@ class ExpertForm(forms.Form):
 
 
 ExpertFormSet = formset_factory(ExpertForm, extra=0, min_num=7, max_num=20)
+
+
+# ---------------------------------------------------------------------------
+# 起重机械
+# ---------------------------------------------------------------------------
+class MachineForm(forms.Form):
+    project = forms.ModelChoiceField(label=_("工程项目"), queryset=Project.objects.none())
+    machine_type = forms.ChoiceField(label=_("设备类型"), choices=())
+    record_no = forms.CharField(label=_("备案编号"), max_length=40)
+    manufacturer = forms.CharField(label=_("制造单位"), max_length=200)
+    model_no = forms.CharField(label=_("规格型号"), max_length=60)
+    factory_no = forms.CharField(label=_("出厂编号"), max_length=60, required=False)
+    factory_date = forms.DateField(label=_("出厂日期"), widget=DATE)
+    installed_on = forms.DateField(label=_("安装日期"), widget=DATE, required=False)
+    installer = forms.CharField(label=_("安装单位"), max_length=200, required=False)
+    inspected_on = forms.DateField(label=_("定期检验日期"), widget=DATE, required=False)
+    inspection_valid_until = forms.DateField(label=_("检验有效期至"), widget=DATE, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    TEXT = ("factory_no", "installer")
+
+    def __init__(self, *args, user=None, machine=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from anjian.construction.models import Machine
+        from anjian.construction.models.machinery import MachineType
+        from anjian.hazards.services import units_for
+
+        self.fields["machine_type"].choices = MachineType.choices
+        projects = projects_for(user)
+        if user is not None:
+            projects = projects.filter(supervising_unit__in=units_for(user, "add", Machine))
+        if machine is not None:
+            projects = (projects | Project.objects.filter(pk=machine.project_id)).distinct()
+        self.fields["project"].queryset = projects
+
+    @classmethod
+    def initial_for(cls, machine) -> dict:
+        return {
+            name: getattr(machine, "project_id" if name == "project" else name)
+            for name in cls.base_fields
+            if name != "version"
+        } | {"version": machine.version}
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        for key in self.TEXT:
+            data[key] = data.get(key) or ""
+        return data
+
+
+class MachineUseForm(forms.Form):
+    use_registration_no = forms.CharField(label=_("使用登记编号"), max_length=40)
+    use_registered_on = forms.DateField(label=_("使用登记日期"), widget=DATE, initial=timezone.localdate)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

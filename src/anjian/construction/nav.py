@@ -16,6 +16,8 @@ register(
             NavItem(pgettext_lazy("navigation", "实名制人员"), "construction:worker_list", _READERS),
             NavItem(pgettext_lazy("navigation", "严禁超龄用工"), "construction:over_age", _READERS),
             NavItem(pgettext_lazy("navigation", "危大工程"), "construction:high_risk_list", _READERS),
+            NavItem(pgettext_lazy("navigation", "起重机械"), "construction:machine_list", _READERS),
+            NavItem(pgettext_lazy("navigation", "起重机械检验到期"), "construction:machine_expiring", _READERS),
             NavItem(pgettext_lazy("navigation", "建筑业企业档案"), "construction:enterprise_list", _READERS),
             NavItem(pgettext_lazy("navigation", "导入工程项目"), "construction:project_import", _WORKERS),
             NavItem(

@@ -38,4 +38,12 @@ ACTIONS = {
         "start": _UNIT_WORKERS | {Role.ENTERPRISE_USER},
         "complete": _UNIT_WORKERS | {Role.ENTERPRISE_USER},
     },
+    # 起重机械: 备案, installation, inspection and use registration are recorded by the supervising
+    # unit's staff; the project's enterprises read.
+    "construction.Machine": {
+        "view": _READERS,
+        "add": _UNIT_WORKERS,
+        "change": _UNIT_WORKERS,
+        "register_use": _UNIT_WORKERS,
+    },
 }

@@ -26,7 +26,7 @@ from anjian.common.services import apply_fields, ensure_in_scope, lock_for_updat
 from anjian.common.text import join_clauses
 from anjian.common.validation import chunks, clean_many
 from anjian.construction.choices import OVER_AGE_CAMPAIGN
-from anjian.construction.models import EnterpriseProfile, HighRiskWork, Project, Qualification, Worker
+from anjian.construction.models import EnterpriseProfile, HighRiskWork, Machine, Project, Qualification, Worker
 from anjian.hazards import services as hazard_services
 from anjian.hazards.choices import HazardSource, Sector
 from anjian.hazards.models import Campaign
@@ -620,3 +620,116 @@ def high_risk_record_demonstration(
         raise _field_error("demonstration_on", _("论证日期不能晚于今天"), "in_future")
     save_validated(work)
     return work
+
+
+# ---------------------------------------------------------------------------
+# 起重机械: a machine past its inspection validity cannot be registered for use
+# ---------------------------------------------------------------------------
+MACHINE_FIELDS = (
+    "project",
+    "machine_type",
+    "record_no",
+    "manufacturer",
+    "model_no",
+    "factory_no",
+    "factory_date",
+    "installed_on",
+    "installer",
+    "inspected_on",
+    "inspection_valid_until",
+    "use_registration_no",
+    "use_registered_on",
+)
+USE_FIELDS = ("use_registration_no", "use_registered_on")
+
+
+def _new_machine(data: dict) -> Machine:
+    machine = Machine()
+    apply_fields(machine, data, MACHINE_FIELDS)
+    for key in ("record_no", "use_registration_no"):
+        setattr(machine, key, (getattr(machine, key) or "").strip().upper())
+    return machine
+
+
+@service
+def machine_register(*, actor, rows: Sequence[dict]) -> tuple[list[Machine], dict[int, ValidationError]]:
+    """Register hoisting machines (the page, the API, the demo): validated in one batch (a use
+    registration outside the inspection validity is refused on its row), one ``bulk_create``, all
+    or nothing."""
+    _require(actor, Machine, "add", _("您的角色无权登记起重机械"))
+    errors: dict[int, ValidationError] = {}
+    built: list[tuple[int, Machine]] = []
+    for index, data in enumerate(rows):
+        try:
+            built.append((index, _new_machine(dict(data))))
+        except ValidationError as exc:
+            errors[index] = exc
+    cleaned = clean_many([m for _i, m in built])
+    for position, exc in cleaned.items():
+        _merge_error(errors, built[position][0], exc)
+    if actor is not None:
+        project_ids = sorted({m.project_id for _i, m in built if m.project_id})
+        units = set(hazard_services.units_for(actor, "add", Machine).values_list("pk", flat=True))
+        allowed = set()
+        for part in chunks(project_ids):
+            allowed.update(
+                restrict(Project.objects.filter(pk__in=part, supervising_unit__in=units), actor, "view").values_list(
+                    "pk", flat=True
+                )
+            )
+        for index, machine in built:
+            if machine.project_id and machine.project_id not in allowed:
+                _merge_error(
+                    errors, index, _field_error("project", _("该工程项目不在您可登记的范围内"), "out_of_scope")
+                )
+    if errors:
+        return [], dict(sorted(errors.items()))
+    machines = Machine.objects.bulk_create([m for _i, m in built], batch_size=1000)
+    if actor is not None:
+        _ensure_all_in_scope(actor, Machine, machines, "add")
+    return machines, {}
+
+
+def machine_create(*, actor, data: dict) -> Machine:
+    return _one(machine_register, actor=actor, data=data)
+
+
+@service
+def machine_update(*, actor, machine: Machine, data: dict, version: int | None = None) -> Machine:
+    if actor is not None and not can(actor, "change", machine):
+        raise PermissionDenied(_("您无权修改该起重机械"))
+    machine = lock_for_update(machine, version)
+    data = {k: v for k, v in data.items() if k not in USE_FIELDS}  # use registration: its own step
+    apply_fields(machine, data, MACHINE_FIELDS)
+    machine.record_no = (machine.record_no or "").strip().upper()
+    save_validated(machine)
+    if actor is not None:
+        ensure_in_scope(actor, machine, "change")
+    return machine
+
+
+@service
+def machine_register_use(*, actor, machine: Machine, data: dict, version: int | None = None) -> Machine:
+    """使用登记: refused for a machine whose inspection validity has passed (today or on the
+    registration date), or that has no inspection recorded."""
+    if actor is not None and not can(actor, "register_use", machine):
+        raise PermissionDenied(_("您无权办理该起重机械的使用登记"))
+    machine = lock_for_update(machine, version)
+    apply_fields(machine, data, USE_FIELDS)
+    machine.use_registration_no = (machine.use_registration_no or "").strip().upper()
+    today = timezone.localdate()
+    if not machine.use_registration_no:
+        raise _field_error("use_registration_no", _("请填写使用登记编号"), "required")
+    if not machine.use_registered_on:
+        raise _field_error("use_registered_on", _("请填写使用登记日期"), "required")
+    if machine.use_registered_on > today:
+        raise _field_error("use_registered_on", _("使用登记日期不能晚于今天"), "in_future")
+    if machine.inspection_valid_until and machine.inspection_valid_until < today:
+        raise _field_error(
+            "use_registered_on",
+            _("该起重机械的检验有效期已于 %(v)s 届满，须重新检验合格后才能办理使用登记")
+            % {"v": machine.inspection_valid_until.isoformat()},
+            "inspection_expired",
+        )
+    save_validated(machine)
+    return machine

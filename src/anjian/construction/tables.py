@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from anjian.common.templatetags.anjian import status_badge
-from anjian.construction.models import EnterpriseProfile, HighRiskWork, Project, Worker
+from anjian.construction.models import EnterpriseProfile, HighRiskWork, Machine, Project, Worker
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
@@ -116,3 +116,40 @@ class HighRiskWorkTable(tables.Table):
         if value:
             return format_html('<span class="badge text-bg-danger">{}</span>', _("未完成"))
         return format_html('<span class="badge text-bg-success">{}</span>', _("已完成"))
+
+
+INSPECTION_BADGES = {
+    "expired": ("danger", _("已过期")),
+    "expiring": ("warning", _("即将到期")),
+    "valid": ("success", _("有效")),
+    "unknown": ("secondary", _("未记录")),
+}
+
+
+def inspection_badge(machine) -> str:
+    colour, label = INSPECTION_BADGES[machine.inspection_state()]
+    return format_html('<span class="badge text-bg-{}" data-testid="inspection-badge">{}</span>', colour, label)
+
+
+class MachineTable(tables.Table):
+    record_no = tables.Column(verbose_name=_("备案编号"), linkify=True, attrs={"td": {"class": "font-monospace"}})
+    inspection_valid_until = tables.Column(
+        verbose_name=_("检验有效期至"), empty_values=(), attrs={"td": {"class": "text-nowrap"}}
+    )
+    machine_type = tables.Column(verbose_name=_("设备类型"))
+    model_no = tables.Column(verbose_name=_("规格型号"))
+    project = tables.Column(verbose_name=_("工程项目"))
+    use_registered_on = tables.Column(verbose_name=_("使用登记"), empty_values=())
+
+    class Meta:
+        model = Machine
+        fields = ("record_no", "inspection_valid_until", "machine_type", "model_no", "project", "use_registered_on")
+        attrs = TABLE_ATTRS
+
+    def render_inspection_valid_until(self, value, record):
+        return format_html("{} {}", value.isoformat() if value else "—", inspection_badge(record))
+
+    def render_use_registered_on(self, value, record):
+        if not record.registered_for_use:
+            return format_html('<span class="text-muted">{}</span>', _("未登记"))
+        return format_html("{} · {}", record.use_registration_no, value.isoformat())

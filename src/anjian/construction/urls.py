@@ -27,4 +27,10 @@ urlpatterns = [
     path("high-risk/<int:pk>/edit/", views.HighRiskWorkEditView.as_view(), name="high_risk_edit"),
     path("high-risk/<int:pk>/plan/", views.high_risk_plan, name="high_risk_plan"),
     path("high-risk/<int:pk>/demonstration/", views.high_risk_demonstration, name="high_risk_demonstration"),
+    path("machines/", views.MachineListView.as_view(), name="machine_list"),
+    path("machines/inspection-due/", views.MachineExpiringListView.as_view(), name="machine_expiring"),
+    path("machines/new/", views.MachineCreateView.as_view(), name="machine_add"),
+    path("machines/<int:pk>/", views.MachineDetailView.as_view(), name="machine_detail"),
+    path("machines/<int:pk>/edit/", views.MachineEditView.as_view(), name="machine_edit"),
+    path("machines/<int:pk>/use/", views.machine_register_use, name="machine_register_use"),
 ]

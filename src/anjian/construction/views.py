@@ -30,14 +30,18 @@ from anjian.construction import selectors, services
 from anjian.construction.filtersets import (
     EnterpriseProfileFilterSet,
     HighRiskWorkFilterSet,
+    MachineFilterSet,
     ProjectFilterSet,
     WorkerFilterSet,
+    inspection_q,
 )
 from anjian.construction.forms import (
     DemonstrationForm,
     ExpertFormSet,
     HighRiskWorkEditForm,
     HighRiskWorkForm,
+    MachineForm,
+    MachineUseForm,
     OverAgeForm,
     ProfileForm,
     ProjectEditForm,
@@ -48,12 +52,14 @@ from anjian.construction.forms import (
     WorkerForm,
 )
 from anjian.construction.imports import ProjectImport, WorkerImport
-from anjian.construction.models import EnterpriseProfile, HighRiskWork, Project, Worker
+from anjian.construction.models import EnterpriseProfile, HighRiskWork, Machine, Project, Worker
 from anjian.construction.tables import (
     EnterpriseProfileTable,
     HighRiskWorkTable,
+    MachineTable,
     ProjectTable,
     WorkerTable,
+    inspection_badge,
     level_badge,
 )
 from anjian.orgs.choices import Role
@@ -628,3 +634,135 @@ def high_risk_demonstration(request, pk: int):
         initial=lambda w: {name: getattr(w, name) for name in services.DEMONSTRATION_FIELDS if name != "experts"},
         formset=True,
     )
+
+
+# ---------------------------------------------------------------------------
+# 起重机械
+# ---------------------------------------------------------------------------
+MACHINE_EXPORT_COLUMNS = [
+    (gettext_lazy("备案编号"), "record_no"),
+    (gettext_lazy("设备类型"), "get_machine_type_display"),
+    (gettext_lazy("制造单位"), "manufacturer"),
+    (gettext_lazy("规格型号"), "model_no"),
+    (gettext_lazy("出厂编号"), "factory_no"),
+    (gettext_lazy("出厂日期"), "factory_date"),
+    (gettext_lazy("工程项目"), "project.name"),
+    (gettext_lazy("施工许可证号"), "project.permit_no"),
+    (gettext_lazy("安装日期"), "installed_on"),
+    (gettext_lazy("安装单位"), "installer"),
+    (gettext_lazy("定期检验日期"), "inspected_on"),
+    (gettext_lazy("检验有效期至"), "inspection_valid_until"),
+    (gettext_lazy("使用登记编号"), "use_registration_no"),
+    (gettext_lazy("使用登记日期"), "use_registered_on"),
+]
+
+
+class MachineListView(ObjectListView):
+    queryset = Machine.objects.select_related("project")
+    filterset_class = MachineFilterSet
+    table_class = MachineTable
+    title = gettext_lazy("起重机械")
+    create_url = "construction:machine_add"
+    create_roles = _UNIT_WORKERS
+    export_filename = "machines"
+    export_columns = MACHINE_EXPORT_COLUMNS
+
+
+class MachineExpiringListView(MachineListView):
+    """The machines whose inspection validity has passed or ends within 30 days, soonest first."""
+
+    title = gettext_lazy("起重机械检验到期")
+    export_filename = "machines-inspection-due"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .filter(inspection_q("expired") | inspection_q("expiring"))
+            .order_by("inspection_valid_until", "pk")
+        )
+
+
+class MachineCreateView(ObjectEditView):
+    model = Machine
+    form_class = MachineForm
+    title = gettext_lazy("起重机械")
+
+    def check_create_permission(self):
+        if not may(self.request.user, Machine, "add"):
+            raise PermissionDenied(_("您的角色无权登记起重机械"))
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.GET.get("project"):
+            initial["project"] = self.request.GET["project"]
+        return initial
+
+    def save(self, form):
+        return services.machine_create(actor=self.request.user, data=form.service_data())
+
+
+class MachineEditView(ObjectEditView):
+    model = Machine
+    form_class = MachineForm
+    title = gettext_lazy("起重机械")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["machine"] = self.object
+        if self.request.method != "POST":
+            kwargs["initial"] = MachineForm.initial_for(self.object)
+        return kwargs
+
+    def save(self, form):
+        return services.machine_update(
+            actor=self.request.user,
+            machine=self.object,
+            data=form.service_data(),
+            version=form.cleaned_data.get("version"),
+        )
+
+
+class MachineDetailView(ObjectDetailView):
+    model = Machine
+    template_name = "construction/machine_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("project", "project__town")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        machine = self.object
+        if can(self.request.user, "register_use", machine):
+            ctx["use_form"] = kwargs.get("use_form") or MachineUseForm(initial={"version": machine.version})
+        ctx["inspection_badge"] = inspection_badge(machine)
+        ctx["inspection_state"] = machine.inspection_state()
+        ctx["title"] = str(machine)
+        return ctx
+
+
+@login_required
+def machine_register_use(request, pk: int):
+    """使用登记 (POST from the detail page): refused for a machine past its inspection validity."""
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    machine = scoped_object_or_404(Machine, request.user, pk)
+    form = MachineUseForm(request.POST)
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.machine_register_use(
+                actor=request.user, machine=machine, data=data, version=form.cleaned_data.get("version")
+            )
+        except ValidationError as exc:
+            _error_messages(request, exc, Machine)
+        except (DomainError, PermissionDenied) as exc:
+            messages.error(request, getattr(exc, "message", None) or str(exc) or _("您无权进行该操作"))
+        else:
+            messages.success(request, _("已办理使用登记"))
+    else:
+        for field, errors in form.errors.items():
+            label = str(form.fields[field].label) if field in form.fields else ""
+            for message in errors:
+                messages.error(request, labelled(label, message) if label else message)
+    return redirect(machine.get_absolute_url())

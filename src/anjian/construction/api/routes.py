@@ -3,6 +3,7 @@
 from anjian.construction.api.views import (
     EnterpriseProfileViewSet,
     HighRiskWorkViewSet,
+    MachineViewSet,
     ProjectViewSet,
     WorkerViewSet,
 )
@@ -12,4 +13,5 @@ ROUTES: list[tuple] = [
     ("construction/projects", ProjectViewSet, "construction-project"),
     ("construction/workers", WorkerViewSet, "construction-worker"),
     ("construction/high-risk-works", HighRiskWorkViewSet, "construction-high-risk-work"),
+    ("construction/machines", MachineViewSet, "construction-machine"),
 ]

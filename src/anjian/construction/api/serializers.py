@@ -3,7 +3,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from anjian.construction.choices import EnterpriseType, ProjectScale, ProjectStatus, RiskGrade, Trade
-from anjian.construction.models import EnterpriseProfile, HighRiskWork, Project, Qualification, Worker
+from anjian.construction.models import EnterpriseProfile, HighRiskWork, Machine, Project, Qualification, Worker
+from anjian.construction.models.machinery import MachineType
 from anjian.hazards.choices import CoordinateSystem
 from anjian.orgs.models import OrgUnit
 from anjian.places.models import Division
@@ -301,4 +302,67 @@ class DemonstrationWriteSerializer(serializers.Serializer):
     experts = HighRiskExpertSerializer(many=True)
     demonstration_conclusion = serializers.ChoiceField(choices=["通过", "修改后通过", "不通过"])
     revised_plan_approved_on = serializers.DateField(required=False, allow_null=True)
+    version = serializers.IntegerField(required=False)
+
+
+# ---------------------------------------------------------------------------
+# 起重机械
+# ---------------------------------------------------------------------------
+class MachineSerializer(serializers.ModelSerializer):
+    project_name = serializers.CharField(source="project.name", read_only=True)
+    machine_type_display = serializers.CharField(source="get_machine_type_display", read_only=True)
+    inspection_state = serializers.SerializerMethodField(
+        help_text=gettext_lazy("expired / expiring（30 日内到期）/ valid / unknown")
+    )
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Machine
+        fields = [
+            "id",
+            "project",
+            "project_name",
+            "machine_type",
+            "machine_type_display",
+            "record_no",
+            "manufacturer",
+            "model_no",
+            "factory_no",
+            "factory_date",
+            "installed_on",
+            "installer",
+            "inspected_on",
+            "inspection_valid_until",
+            "inspection_state",
+            "use_registration_no",
+            "use_registered_on",
+            "version",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_inspection_state(self, obj) -> str:
+        return obj.inspection_state()
+
+    def get_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+
+class MachineWriteSerializer(serializers.Serializer):
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
+    machine_type = serializers.ChoiceField(choices=MachineType.choices)
+    record_no = serializers.CharField(max_length=40)
+    manufacturer = serializers.CharField(max_length=200)
+    model_no = serializers.CharField(max_length=60)
+    factory_no = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    factory_date = serializers.DateField()
+    installed_on = serializers.DateField(required=False, allow_null=True)
+    installer = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    inspected_on = serializers.DateField(required=False, allow_null=True)
+    inspection_valid_until = serializers.DateField(required=False, allow_null=True)
+
+
+class MachineUseSerializer(serializers.Serializer):
+    use_registration_no = serializers.CharField(max_length=40)
+    use_registered_on = serializers.DateField()
     version = serializers.IntegerField(required=False)

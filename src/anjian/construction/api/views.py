@@ -19,6 +19,9 @@ from anjian.construction.api.serializers import (
     EnterpriseProfileWriteSerializer,
     HighRiskWorkSerializer,
     HighRiskWorkWriteSerializer,
+    MachineSerializer,
+    MachineUseSerializer,
+    MachineWriteSerializer,
     ProjectSerializer,
     ProjectWriteSerializer,
     SpecialPlanWriteSerializer,
@@ -28,10 +31,11 @@ from anjian.construction.api.serializers import (
 from anjian.construction.filtersets import (
     EnterpriseProfileFilterSet,
     HighRiskWorkFilterSet,
+    MachineFilterSet,
     ProjectFilterSet,
     WorkerFilterSet,
 )
-from anjian.construction.models import EnterpriseProfile, HighRiskWork, Project, Worker
+from anjian.construction.models import EnterpriseProfile, HighRiskWork, Machine, Project, Worker
 
 
 class EnterpriseProfileViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -144,3 +148,33 @@ class HighRiskWorkViewSet(
     @action(detail=True, methods=["post"], url_path="demonstration", url_name="demonstration")
     def demonstration(self, request, pk=None):
         return self._record(request, pk, DemonstrationWriteSerializer, services.high_risk_record_demonstration)
+
+
+class MachineViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """起重机械 in the caller's scope. ``POST {id}/use/`` registers it for use — refused (400, on
+    ``use_registered_on``) for a machine past its inspection validity."""
+
+    queryset = Machine.objects.select_related("project")
+    serializer_class = MachineSerializer
+    filterset_class = MachineFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("inspection_valid_until", "pk")
+
+    @extend_schema(request=MachineWriteSerializer, responses={201: MachineSerializer})
+    def create(self, request, *args, **kwargs):
+        data = MachineWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        machine = services.machine_create(actor=request.user, data=dict(data.validated_data))
+        return Response(MachineSerializer(machine).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MachineUseSerializer, responses=MachineSerializer, summary=gettext_lazy("办理使用登记"))
+    @action(detail=True, methods=["post"], url_path="use", url_name="use")
+    def use(self, request, pk=None):
+        machine = self.get_object()
+        body = MachineUseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = dict(body.validated_data)
+        version = values.pop("version", None)
+        machine = services.machine_register_use(actor=request.user, machine=machine, data=values, version=version)
+        return Response(MachineSerializer(machine).data)

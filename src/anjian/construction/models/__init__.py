@@ -2,11 +2,12 @@
 qualifications, projects (工程项目) and the real-name register of workers on their sites (实名制).
 
 One module a subject: ``enterprises`` (建筑业企业档案, on the org tree's enterprise units),
-``projects``, ``workers``, ``high_risk`` (危大工程). Import from here.
+``projects``, ``workers``, ``high_risk`` (危大工程), ``machinery`` (起重机械). Import from here.
 """
 
 from anjian.construction.models.enterprises import EnterpriseProfile, Qualification
 from anjian.construction.models.high_risk import HighRiskWork, HighRiskWorkTransition
+from anjian.construction.models.machinery import Machine
 from anjian.construction.models.projects import Project
 from anjian.construction.models.workers import Worker
 
@@ -14,6 +15,7 @@ __all__ = [
     "EnterpriseProfile",
     "HighRiskWork",
     "HighRiskWorkTransition",
+    "Machine",
     "Project",
     "Qualification",
     "Worker",
