@@ -54,6 +54,16 @@ def suites(args) -> list[tuple[str, list[str]]]:
                 *(["--hazards", "100000", "--import-rows", "10000"] if quick else ["--scale", args.scale]),
             ],
         ),
+        # The worker Excel import and the over-age sweep (issue 9): 20,000 workers at district, 200,000 at city.
+        (
+            "construction",
+            [
+                "bench_construction.py",
+                *sqlite,
+                *pg,
+                *(["--workers", "2000", "--projects", "20"] if quick else ["--scale", args.scale]),
+            ],
+        ),
         # load_demo into a fresh database (the same at every scale: the demo has one size).
         ("demo", ["bench_demo.py", *sqlite, *pg]),
     ]
