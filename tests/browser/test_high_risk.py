@@ -58,3 +58,33 @@ def test_a_55_m_pit_is_beyond_scale_and_cannot_start_with_obligations_open(page,
         assert width <= 375, f"{path} scrolls sideways at 375 px ({width})"
         screenshot(mobile_page, name)
     expect(mobile_page.get_by_test_id("level-badge")).to_have_text("超过一定规模的危大工程")
+
+
+def test_an_expired_machine_cannot_be_registered_for_use(page, mobile_page, live_server_url):
+    """起重机械: the inspection-due list, an expired machine's page and its refused use registration."""
+    base = live_server_url
+    login(page, base, "safety_staff")
+    page.goto(f"{base}/construction/machines/?inspection=expired&registered=false")
+    expect(page.get_by_test_id("total")).to_contain_text("共")
+    page.locator("table tbody a").first.click()
+    expect(page.get_by_test_id("inspection-badge")).to_have_text("已过期")
+    expect(page.get_by_test_id("inspection-alert")).to_contain_text("不能办理使用登记")
+    page.fill("#id_use_registration_no", "DJ-BROWSER-1")
+    page.get_by_role("button", name="办理使用登记").click()
+    expect(page.locator(".alert").filter(has_text="须重新检验合格后才能办理使用登记")).to_be_visible()
+    expect(page.get_by_test_id("use-badge")).to_have_count(0)
+    screenshot(page, "machine-use-refused")
+    machine_path = page.url[len(base) :]
+    page.goto(f"{base}/construction/machines/inspection-due/")
+    screenshot(page, "machine-inspection-due")
+
+    login(mobile_page, base, "safety_staff")
+    for path, name in (
+        ("/construction/machines/", "machine-list-375"),
+        ("/construction/machines/inspection-due/", "machine-inspection-due-375"),
+        (machine_path, "machine-detail-375"),
+    ):
+        mobile_page.goto(f"{base}{path}")
+        width = mobile_page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{path} scrolls sideways at 375 px ({width})"
+        screenshot(mobile_page, name)

@@ -501,7 +501,9 @@ def _machine_step(stdout=None) -> None:
                 valid_until = today + dt.timedelta(days=rng.randint(31, 330))
             inspected = min(today, valid_until - dt.timedelta(days=365))
             registered = installed + dt.timedelta(days=rng.randint(3, 15))
-            use_ok = registered <= min(today, valid_until) and rng.random() < 0.9
+            # An expired machine is often one moved to this site after its validity ended: it
+            # waits for a new inspection and cannot be registered for use meanwhile.
+            use_ok = registered <= min(today, valid_until) and rng.random() < (0.5 if valid_until < today else 0.9)
             rows.append(
                 {
                     "project": project,
