@@ -12,6 +12,7 @@ register(
         label=pgettext_lazy("navigation", "建设工程"),
         weight=250,
         items=[
+            NavItem(pgettext_lazy("navigation", "建设工程概况"), "construction:dashboard", _READERS),
             NavItem(pgettext_lazy("navigation", "工程项目"), "construction:project_list", _READERS),
             NavItem(pgettext_lazy("navigation", "实名制人员"), "construction:worker_list", _READERS),
             NavItem(pgettext_lazy("navigation", "严禁超龄用工"), "construction:over_age", _READERS),

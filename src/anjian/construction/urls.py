@@ -5,6 +5,7 @@ from anjian.construction import views
 app_name = "construction"
 
 urlpatterns = [
+    path("", views.dashboard_page, name="dashboard"),
     path("projects/", views.ProjectListView.as_view(), name="project_list"),
     path("projects/new/", views.ProjectCreateView.as_view(), name="project_add"),
     path("projects/import/", views.ProjectImportView.as_view(), name="project_import"),

@@ -26,7 +26,7 @@ from anjian.common.generic import (
 from anjian.common.imports import ImportView
 from anjian.common.scope import can, can_many, has_role, may
 from anjian.common.text import labelled
-from anjian.construction import selectors, services
+from anjian.construction import dashboard, selectors, services
 from anjian.construction.filtersets import (
     EnterpriseProfileFilterSet,
     HighRiskWorkFilterSet,
@@ -65,6 +65,7 @@ from anjian.construction.tables import (
 from anjian.orgs.choices import Role
 
 _UNIT_WORKERS = (Role.UNIT_STAFF, Role.UNIT_HEAD, Role.OFFICER)
+_READERS = (Role.LEADER, Role.UNIT_HEAD, Role.UNIT_STAFF, Role.OFFICER, Role.LEGAL_REVIEWER, Role.ENTERPRISE_USER)
 
 
 def _error_messages(request, exc: ValidationError, model) -> None:
@@ -79,6 +80,22 @@ def _error_messages(request, exc: ValidationError, model) -> None:
     else:
         for message in exc.messages:
             messages.error(request, message)
+
+
+# ---------------------------------------------------------------------------
+# Dashboard (建设工程概况)
+# ---------------------------------------------------------------------------
+@login_required
+def dashboard_page(request):
+    """The sector's figures within the reader's scope, each linking to the list it counts."""
+    if not has_role(request.user, *_READERS):
+        raise PermissionDenied(_("您的角色无权查看建设工程概况"))
+    today = timezone.localdate()
+    return render(
+        request,
+        "construction/dashboard.html",
+        {"title": _("建设工程概况"), "today": today, **dashboard.figures(request.user, today)},
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -275,6 +292,12 @@ class ProjectDetailView(ObjectDetailView):
         ctx["left"] = workers.filter(exit_date__isnull=False).count()
         ctx["over_age"] = selectors.over_age_workers(user, timezone.localdate(), project=project)
         ctx["can_add_worker"] = may(user, Worker, "add")
+        works = HighRiskWork.objects.restrict(user, "view").filter(project=project).order_by("planned_start", "pk")
+        ctx["high_risk_works"] = [(w, level_badge(w)) for w in works]
+        machines = (
+            Machine.objects.restrict(user, "view").filter(project=project).order_by("inspection_valid_until", "pk")
+        )
+        ctx["machines"] = [(m, inspection_badge(m)) for m in machines]
         ctx["title"] = project.name
         return ctx
 
