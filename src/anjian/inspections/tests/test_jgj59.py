@@ -7,7 +7,7 @@ import io
 import json
 
 from django.core.management import CommandError, call_command
-from django.test import SimpleTestCase, TestCase
+from django.test import TestCase
 from django.utils import translation
 
 from anjian.common import calendar
@@ -33,7 +33,7 @@ def summary(**changes):
     return score_summary(tables={**ALL, **changes})
 
 
-class TableDataTests(SimpleTestCase):
+class TableDataTests(TestCase):  # the criteria registry also reads stored versions
     def test_nineteen_sub_tables_each_out_of_100_split_60_40_except_height_work_and_machinery(self):
         tables = jgj59_tables()
         self.assertEqual(list(tables), [f"B.{n}" for n in range(1, 20)])
@@ -66,7 +66,7 @@ class TableDataTests(SimpleTestCase):
         self.assertEqual((result["total"], result["grade"]), (100.0, "优良"))
 
 
-class SubTableTests(SimpleTestCase):
+class SubTableTests(TestCase):  # the criteria registry also reads stored versions
     def test_rules_md_example_scores_90(self):
         result = score_table(table="B.1", guarantee=[9] * 6, general=[9, 9, 9, None])
         self.assertEqual(result["score"], 90.0)
@@ -156,7 +156,7 @@ class SubTableTests(SimpleTestCase):
             run_rule("jgj59_table", {"table": "B.1"})
 
 
-class SummaryTests(SimpleTestCase):
+class SummaryTests(TestCase):  # the criteria registry also reads stored versions
     def test_points_are_full_marks_times_score(self):
         result = summary(civilized=80, machinery=60)
         self.assertEqual(result["total"], 80 + 12 + 3)  # 8 × 10 + 15 × 0.8 + 5 × 0.6
@@ -261,7 +261,7 @@ class RuleCommandTests(TestCase):
             self.command("jgj59_summary", {"tables": {k: v for k, v in ALL.items() if k != "crane"}})
 
 
-class EnglishTests(SimpleTestCase):
+class EnglishTests(TestCase):  # the criteria registry also reads stored versions
     @classmethod
     def setUpClass(cls):
         ensure_english_catalogue_compiled()
