@@ -1,4 +1,4 @@
-"""Run every benchmark suite and print one JSON document: {"audit": …, "plans": …, "hazards": …, "demo": …}.
+"""Run every benchmark suite and print one JSON document: {"audit": …, "plans": …, "hazards": …, "construction": …, "draw": …, "demo": …}.
 
 Each suite is its own script (see benchmarks/README.md) that makes throwaway databases, runs its
 steps in child processes and prints JSON; this only runs them one after another (never in
@@ -64,6 +64,11 @@ def suites(args) -> list[tuple[str, list[str]]]:
                 *(["--workers", "2000", "--projects", "20"] if quick else ["--scale", args.scale]),
             ],
         ),
+        # The inspections' double-random draw and its verification vs reading the pool (issue 10).
+        (
+            "draw",
+            ["bench_draw.py", *sqlite, *pg, *(["--subjects", "20000"] if quick else ["--scale", args.scale])],
+        ),
         # load_demo into a fresh database (the same at every scale: the demo has one size).
         ("demo", ["bench_demo.py", *sqlite, *pg]),
     ]
@@ -81,7 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run (figures not comparable)")
     parser.add_argument(
-        "--only", choices=["audit", "plans", "hazards", "demo"], action="append", help="run only these suites"
+        "--only",
+        choices=["audit", "plans", "hazards", "construction", "draw", "demo"],
+        action="append",
+        help="run only these suites",
     )
     parser.add_argument("--output", metavar="FILE", help="also write the JSON document to FILE")
     args = parser.parse_args(argv)

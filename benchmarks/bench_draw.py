@@ -113,9 +113,13 @@ def sqlite_pool(subjects):
 
 @contextlib.contextmanager
 def postgres_pool(url: str, subjects):
-    import psycopg
+    from run import pg_admin_connection
 
-    with psycopg.connect(url, connect_timeout=10) as conn:
+    # The pool is a TEMP table, so any database of the server will do: its maintenance database
+    # (as the other suites create theirs), else the one the URL names.
+    conn = pg_admin_connection(url)
+    conn.autocommit = False
+    with conn:
         with conn.cursor() as cur:
             cur.execute(
                 "CREATE TEMP TABLE draw_subject (id TEXT PRIMARY KEY, grade TEXT NOT NULL, enterprise TEXT, town TEXT)"
