@@ -260,9 +260,11 @@ def _check_open_entries(built: list[tuple[int, Worker]], errors: dict) -> None:
     numbers = sorted({w.id_number for _i, w in built if w.exit_date is None})
     taken = set()
     for part in chunks(numbers):
-        taken.update(
-            Worker.objects.filter(id_number__in=part, exit_date__isnull=True).values_list("project_id", "id_number")
-        )
+        # By number only (the id_number index; with the open-entry condition in SQL, SQLite's planner
+        # took the exit_date index and read every open entry per chunk — quadratic in a large import),
+        # unordered (Worker's default ordering joined the project and sorted).
+        rows = Worker.objects.filter(id_number__in=part).order_by().values_list("project_id", "id_number", "exit_date")
+        taken.update((project, number) for project, number, exit_date in rows if exit_date is None)
     seen: dict[tuple, int] = {}
     for index, worker in built:
         if worker.exit_date is not None or not worker.project_id:

@@ -125,7 +125,11 @@ class BoundColumn:
         return self.column.field
 
     def choice_map(self) -> dict[str, Any]:
-        out = {}
+        """Folded label or value → value; built once per bound column (a file's every row asks)."""
+        cached = self.__dict__.get("_choice_map")
+        if cached is not None:
+            return cached
+        out = self.__dict__["_choice_map"] = {}
         for value, label in self.choice_aliases:
             out.setdefault(fold(label), value)
         for value, label in self.choices:
