@@ -1,0 +1,10 @@
+"""The inspection app's records (SPEC §2.5; source 二 (九)(十)(十一)). One module a subject; import from here.
+
+``items`` (检查事项清单 and the two pools, 一单两库), ``plans`` (检查计划), ``draws`` (双随机抽取 records),
+``grading`` (差异化监管: the risk grading scheme and grades). Other modules of the app add their lines below.
+"""
+
+from anjian.inspections.models.draws import *  # noqa: F403
+from anjian.inspections.models.grading import *  # noqa: F403
+from anjian.inspections.models.items import *  # noqa: F403
+from anjian.inspections.models.plans import *  # noqa: F403

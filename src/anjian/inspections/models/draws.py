@@ -1,0 +1,1 @@
+"""Inspections: draws (models added in the following commits)."""

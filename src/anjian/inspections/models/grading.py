@@ -1,0 +1,1 @@
+"""Inspections: grading (models added in the following commits)."""

@@ -1,0 +1,1 @@
+"""Inspections: items (models added in the following commits)."""

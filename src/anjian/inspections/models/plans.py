@@ -1,0 +1,1 @@
+"""Inspections: plans (models added in the following commits)."""
