@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "anjian.plans",
     "anjian.hazards",
     "anjian.construction",
+    "anjian.buildings",
     "anjian.inspections",
 ]
 

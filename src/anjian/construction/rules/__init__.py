@@ -5,7 +5,7 @@ plain functions from here.
 """
 
 from anjian.construction.rules.accidents import accident_level
-from anjian.construction.rules.curtain_walls import curtain_wall_schedule
+from anjian.buildings.rules.curtain_walls import curtain_wall_schedule  # the rule lives with the registry it serves
 from anjian.construction.rules.high_risk import (
     HighRiskWorkInputError,
     classify_high_risk_work,
