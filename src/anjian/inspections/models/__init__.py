@@ -4,7 +4,33 @@
 ``grading`` (差异化监管: the risk grading scheme and grades). Other modules of the app add their lines below.
 """
 
-from anjian.inspections.models.draws import *  # noqa: F403
-from anjian.inspections.models.grading import *  # noqa: F403
-from anjian.inspections.models.items import *  # noqa: F403
-from anjian.inspections.models.plans import *  # noqa: F403
+from anjian.inspections.models.draws import DrawAssignment, DrawStatus, RandomDraw, RandomDrawTransition
+from anjian.inspections.models.grading import Grade, GradingScheme, SubjectGrade
+from anjian.inspections.models.items import (
+    InspectionItem,
+    OfficerProfile,
+    OfficerRelation,
+    RelationKind,
+    SubjectPool,
+    SubjectType,
+)
+from anjian.inspections.models.plans import InspectionPlan, PlanPeriod, PlanTarget
+
+__all__ = [
+    "DrawAssignment",
+    "DrawStatus",
+    "Grade",
+    "GradingScheme",
+    "InspectionItem",
+    "InspectionPlan",
+    "OfficerProfile",
+    "OfficerRelation",
+    "PlanPeriod",
+    "PlanTarget",
+    "RandomDraw",
+    "RandomDrawTransition",
+    "RelationKind",
+    "SubjectGrade",
+    "SubjectPool",
+    "SubjectType",
+]
