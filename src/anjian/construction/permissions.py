@@ -47,3 +47,8 @@ ACTIONS = {
         "register_use": _UNIT_WORKERS,
     },
 }
+
+# The compliance records (licences, 带班, insurance, subcontracts): their own table, merged here.
+from anjian.construction.permissions_compliance import ACTIONS as _COMPLIANCE_ACTIONS  # noqa: E402
+
+ACTIONS.update(_COMPLIANCE_ACTIONS)

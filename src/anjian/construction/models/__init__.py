@@ -7,16 +7,25 @@ One module a subject: ``enterprises`` (建筑业企业档案, on the org tree's 
 
 from anjian.construction.models.enterprises import EnterpriseProfile, Qualification
 from anjian.construction.models.high_risk import HighRiskWork, HighRiskWorkTransition
+from anjian.construction.models.insurance import LiabilityPolicy
+from anjian.construction.models.licences import LicenceCheck, SafetyLicence
 from anjian.construction.models.machinery import Machine
 from anjian.construction.models.projects import Project
+from anjian.construction.models.shifts import LeaderShift
+from anjian.construction.models.subcontracts import Subcontract
 from anjian.construction.models.workers import Worker
 
 __all__ = [
     "EnterpriseProfile",
     "HighRiskWork",
     "HighRiskWorkTransition",
+    "LeaderShift",
+    "LiabilityPolicy",
+    "LicenceCheck",
     "Machine",
     "Project",
     "Qualification",
+    "SafetyLicence",
+    "Subcontract",
     "Worker",
 ]

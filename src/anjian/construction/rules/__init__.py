@@ -18,9 +18,12 @@ from anjian.construction.rules.people import (
     mask_id_number,
     worker_age_verdict,
 )
+from anjian.construction.rules.shifts import leader_on_site
+from anjian.construction.rules.subcontracts import SubcontractInputError, subcontract_flags
 
 __all__ = [
     "HighRiskWorkInputError",
+    "SubcontractInputError",
     "accident_level",
     "age_on",
     "check_id_number",
@@ -28,6 +31,8 @@ __all__ = [
     "curtain_wall_schedule",
     "high_risk_work_categories",
     "id_number_facts",
+    "leader_on_site",
     "mask_id_number",
+    "subcontract_flags",
     "worker_age_verdict",
 ]
