@@ -14,6 +14,7 @@ from anjian.common import audit
 from anjian.common.imports.cells import Lookups, as_text, convert, fold
 from anjian.common.imports.reading import ImportFileError, ParsedFile, read_rows
 from anjian.common.imports.results import ImportResult
+from anjian.common.imports.rowforms import row_forms
 from anjian.common.imports.specs import ImportContext, ImportSpec, is_resolved, max_import_bytes
 from anjian.common.models import AuditAction
 from anjian.common.services import service
@@ -117,6 +118,7 @@ def import_rows(
     bound = spec.bind(ctx)
     lookups = Lookups(bound, (cells for _row, cells in parsed.rows), ctx)
     defaults = _form_defaults(spec, ctx)
+    validator = row_forms(spec, ctx)
     present = parsed.columns
     unique_seen: dict[int, dict[str, int]] = {c.index: {} for c in present if c.column.unique}
     pending: list[tuple[int, forms.BaseForm]] = []
@@ -145,8 +147,8 @@ def import_rows(
                     bad_fields.add(column.field)
                     continue
             data[column.field] = value
-        form = spec.build_form(data, ctx)
-        if not form.is_valid():
+        form = validator.validate(data)
+        if form.errors:
             for name, errors in form.errors.as_data().items():
                 if name in bad_fields:
                     continue
