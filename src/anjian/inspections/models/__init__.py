@@ -4,8 +4,20 @@
 ``grading`` (差异化监管: the risk grading scheme and grades). Other modules of the app add their lines below.
 """
 
+from anjian.inspections.models.checklists import Checklist, ChecklistItem, ChecklistKind, ItemSection
 from anjian.inspections.models.draws import DrawAssignment, DrawStatus, RandomDraw, RandomDrawTransition
 from anjian.inspections.models.grading import Grade, GradingScheme, SubjectGrade
+from anjian.inspections.models.inspections import (
+    AnswerResult,
+    Finding,
+    FindingSeverity,
+    Inspection,
+    InspectionAnswer,
+    InspectionMember,
+    InspectionPhoto,
+    InspectionStatus,
+    InspectionTransition,
+)
 from anjian.inspections.models.items import (
     InspectionItem,
     OfficerProfile,
@@ -17,6 +29,19 @@ from anjian.inspections.models.items import (
 from anjian.inspections.models.plans import InspectionPlan, PlanPeriod, PlanTarget
 
 __all__ = [
+    "AnswerResult",
+    "Checklist",
+    "ChecklistItem",
+    "ChecklistKind",
+    "Finding",
+    "FindingSeverity",
+    "Inspection",
+    "InspectionAnswer",
+    "InspectionMember",
+    "InspectionPhoto",
+    "InspectionStatus",
+    "InspectionTransition",
+    "ItemSection",
     "DrawAssignment",
     "DrawStatus",
     "Grade",
