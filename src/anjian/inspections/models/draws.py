@@ -81,6 +81,16 @@ class RandomDraw(AnjianModel):
             hook="anjian.inspections.services.draws.on_execute",
             confirm=_("抽取后种子将公开，结果不可更改。确定抽取？"),
         ),
+        # Too few eligible officers: the draw is made and fails, with the reason, never silently retried.
+        "fail": Transition(
+            [DrawStatus.PREPARED],
+            DrawStatus.FAILED,
+            permission="execute",
+            needs_reason=True,
+            label=_("记录抽取失败"),
+            style="outline-danger",
+            hook="anjian.inspections.services.draws.on_fail",
+        ),
         "publish": Transition(
             [DrawStatus.DRAWN],
             DrawStatus.PUBLISHED,
@@ -101,6 +111,9 @@ class RandomDraw(AnjianModel):
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:draw_detail", args=[self.pk])
+
+    def get_transition_url(self, action: str) -> str:
+        return reverse("inspections:draw_action", args=[self.pk, action])
 
     def get_public_url(self) -> str:
         return reverse("public:draw_detail", args=[self.pk])
