@@ -46,6 +46,18 @@ ACTIONS = {
         "change": _UNIT_WORKERS,
         "register_use": _UNIT_WORKERS,
     },
+    # 生产安全事故: reported to and registered by the supervising unit, which investigates, records
+    # the accountability and closes it (四不放过); the project's enterprises read.
+    "construction.Accident": {
+        "view": _READERS,
+        "add": _UNIT_WORKERS,
+        "change": _UNIT_WORKERS,
+        "investigate": _UNIT_WORKERS,
+        "to_accountability": _UNIT_WORKERS,
+        "close": _UNIT_WORKERS,
+    },
+    # 消防审验: the design review, acceptance and filing are recorded by the supervising unit's staff.
+    "construction.FireReview": {"view": _READERS, "add": _UNIT_WORKERS, "change": _UNIT_WORKERS},
 }
 
 # The compliance records (licences, 带班, insurance, subcontracts): their own table, merged here.

@@ -5,7 +5,9 @@ One module a subject: ``enterprises`` (建筑业企业档案, on the org tree's 
 ``projects``, ``workers``, ``high_risk`` (危大工程), ``machinery`` (起重机械). Import from here.
 """
 
+from anjian.construction.models.accidents import Accident, AccidentTransition
 from anjian.construction.models.enterprises import EnterpriseProfile, Qualification
+from anjian.construction.models.fire_review import FireReview
 from anjian.construction.models.high_risk import HighRiskWork, HighRiskWorkTransition
 from anjian.construction.models.insurance import LiabilityPolicy
 from anjian.construction.models.licences import LicenceCheck, SafetyLicence
@@ -16,7 +18,10 @@ from anjian.construction.models.subcontracts import Subcontract
 from anjian.construction.models.workers import Worker
 
 __all__ = [
+    "Accident",
+    "AccidentTransition",
     "EnterpriseProfile",
+    "FireReview",
     "HighRiskWork",
     "HighRiskWorkTransition",
     "LeaderShift",
