@@ -30,7 +30,7 @@ router.register("rules", RuleViewSet, basename="rule")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("escalations", EscalationViewSet, basename="escalation")
 # Each capability app lists its endpoints in <app>/api/routes.py.
-for _app in ("plans", "hazards", "construction"):
+for _app in ("plans", "hazards", "construction", "buildings"):
     for _prefix, _viewset, _basename in import_module(f"anjian.{_app}.api.routes").ROUTES:
         router.register(_prefix, _viewset, basename=_basename)
 
@@ -51,6 +51,7 @@ urlpatterns = [
     path("plans/", include("anjian.plans.urls")),
     path("hazards/", include("anjian.hazards.urls")),
     path("construction/", include("anjian.construction.urls")),
+    path("buildings/", include("anjian.buildings.urls")),
     path("", include("anjian.common.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

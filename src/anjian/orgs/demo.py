@@ -75,6 +75,8 @@ USERS = [
     ("safety_head", "李安", "安全监管科", "13800010002", "", [(Role.UNIT_HEAD, None, DataScope.UNIT_SUBTREE)]),
     ("safety_staff", "张静", "安全监管科", "13800010003", "", [(Role.UNIT_STAFF, None, DataScope.OWN_UNIT)]),
     ("gas_staff", "陈燃", "燃气管理科", "13800010004", "", [(Role.UNIT_STAFF, None, DataScope.OWN_UNIT)]),
+    # A town government's staff: sees what lies in 朱泾镇 (projects, hazards, curtain walls, rural houses).
+    ("town_staff", "钱镇", "朱泾镇", "13800010014", "", [(Role.UNIT_STAFF, None, DataScope.OWN_TOWN)]),
     (
         "officer1",
         "刘正",

@@ -5,173 +5,362 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0002_town_scope'),
-        ('places', '0001_initial'),
+        ("orgs", "0002_town_scope"),
+        ("places", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CurtainWall',
+            name="CurtainWall",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('name', models.CharField(max_length=200, verbose_name='建筑名称')),
-                ('address', models.CharField(max_length=200, verbose_name='建筑地址')),
-                ('owner_name', models.CharField(blank=True, help_text='业主不是系统中的企业时填写', max_length=200, verbose_name='业主')),
-                ('property_manager', models.CharField(blank=True, max_length=200, verbose_name='物业服务企业')),
-                ('area', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='幕墙面积(㎡)')),
-                ('height', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='幕墙高度(m)')),
-                ('accepted_on', models.DateField(verbose_name='竣工验收日期')),
-                ('design_life_years', models.PositiveSmallIntegerField(default=25, verbose_name='设计使用年限(年)')),
-                ('cable_system', models.BooleanField(default=False, verbose_name='拉杆或拉索结构')),
-                ('next_due_on', models.DateField(blank=True, editable=False, null=True, verbose_name='下次到期')),
-                ('next_due_kind', models.CharField(blank=True, editable=False, max_length=20, verbose_name='到期事项')),
-                ('owner_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='curtain_walls_owned', to='orgs.orgunit', verbose_name='业主单位')),
-                ('supervising_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='supervised_curtain_walls', to='orgs.orgunit', verbose_name='监管单位')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.division', verbose_name='所在街镇')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")),
+                ("name", models.CharField(max_length=200, verbose_name="建筑名称")),
+                ("address", models.CharField(max_length=200, verbose_name="建筑地址")),
+                (
+                    "owner_name",
+                    models.CharField(
+                        blank=True, help_text="业主不是系统中的企业时填写", max_length=200, verbose_name="业主"
+                    ),
+                ),
+                ("property_manager", models.CharField(blank=True, max_length=200, verbose_name="物业服务企业")),
+                (
+                    "area",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=10, null=True, verbose_name="幕墙面积(㎡)"
+                    ),
+                ),
+                (
+                    "height",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=6, null=True, verbose_name="幕墙高度(m)"
+                    ),
+                ),
+                ("accepted_on", models.DateField(verbose_name="竣工验收日期")),
+                ("design_life_years", models.PositiveSmallIntegerField(default=25, verbose_name="设计使用年限(年)")),
+                ("cable_system", models.BooleanField(default=False, verbose_name="拉杆或拉索结构")),
+                ("next_due_on", models.DateField(blank=True, editable=False, null=True, verbose_name="下次到期")),
+                ("next_due_kind", models.CharField(blank=True, editable=False, max_length=20, verbose_name="到期事项")),
+                (
+                    "owner_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="curtain_walls_owned",
+                        to="orgs.orgunit",
+                        verbose_name="业主单位",
+                    ),
+                ),
+                (
+                    "supervising_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supervised_curtain_walls",
+                        to="orgs.orgunit",
+                        verbose_name="监管单位",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.division",
+                        verbose_name="所在街镇",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '玻璃幕墙',
-                'verbose_name_plural': '玻璃幕墙',
-                'ordering': ['next_due_on', 'pk'],
+                "verbose_name": "玻璃幕墙",
+                "verbose_name_plural": "玻璃幕墙",
+                "ordering": ["next_due_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='DamageEvent',
+            name="DamageEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('occurred_on', models.DateField(verbose_name='发生日期')),
-                ('kind', models.CharField(choices=[('typhoon', '台风'), ('earthquake', '地震'), ('fire', '火灾'), ('lightning', '雷击'), ('explosion', '爆炸')], max_length=20, verbose_name='类别')),
-                ('description', models.TextField(verbose_name='受损情况')),
-                ('appraisal_days', models.PositiveSmallIntegerField(default=30, help_text='事件后多少日内完成安全性鉴定', verbose_name='鉴定期限(日)')),
-                ('town', models.ForeignKey(blank=True, help_text='按街镇登记时，该街镇的全部玻璃幕墙', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.division', verbose_name='涉及街镇')),
-                ('walls', models.ManyToManyField(related_name='damage_events', to='buildings.curtainwall', verbose_name='受损幕墙')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")),
+                ("occurred_on", models.DateField(verbose_name="发生日期")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("typhoon", "台风"),
+                            ("earthquake", "地震"),
+                            ("fire", "火灾"),
+                            ("lightning", "雷击"),
+                            ("explosion", "爆炸"),
+                        ],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="受损情况")),
+                (
+                    "appraisal_days",
+                    models.PositiveSmallIntegerField(
+                        default=30, help_text="事件后多少日内完成安全性鉴定", verbose_name="鉴定期限(日)"
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="按街镇登记时，该街镇的全部玻璃幕墙",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.division",
+                        verbose_name="涉及街镇",
+                    ),
+                ),
+                (
+                    "walls",
+                    models.ManyToManyField(
+                        related_name="damage_events", to="buildings.curtainwall", verbose_name="受损幕墙"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '幕墙受损事件',
-                'verbose_name_plural': '幕墙受损事件',
-                'ordering': ['-occurred_on', '-pk'],
+                "verbose_name": "幕墙受损事件",
+                "verbose_name_plural": "幕墙受损事件",
+                "ordering": ["-occurred_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='RuralHouse',
+            name="RuralHouse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('village', models.CharField(max_length=60, verbose_name='村')),
-                ('owner_name', models.CharField(max_length=60, verbose_name='户主')),
-                ('address', models.CharField(max_length=200, verbose_name='地址')),
-                ('structure', models.CharField(choices=[('brick_concrete', '砖混'), ('brick_wood', '砖木'), ('earth_wood', '土木'), ('frame', '框架'), ('other', '其他')], max_length=20, verbose_name='结构类型')),
-                ('storeys', models.PositiveSmallIntegerField(verbose_name='层数')),
-                ('year_built', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='建造年份')),
-                ('use', models.CharField(choices=[('own', '自住'), ('business', '经营'), ('rented', '出租'), ('mixed', '自住兼经营'), ('vacant', '闲置'), ('other', '其他')], default='own', max_length=20, verbose_name='用途')),
-                ('surveyed_on', models.DateField(blank=True, null=True, verbose_name='排查日期')),
-                ('survey_result', models.CharField(blank=True, max_length=500, verbose_name='排查结果')),
-                ('dilapidation', models.CharField(blank=True, choices=[('A', 'A 级'), ('B', 'B 级'), ('C', 'C 级（局部危房）'), ('D', 'D 级（整栋危房）')], max_length=1, verbose_name='危险性等级')),
-                ('renovation', models.CharField(choices=[('not_started', '未整治'), ('in_progress', '整治中'), ('renovated', '已整治'), ('demolished', '已拆除')], default='not_started', max_length=20, verbose_name='整治状态')),
-                ('flagged', models.BooleanField(default=False, editable=False, verbose_name='在用危房')),
-                ('supervising_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='supervised_rural_houses', to='orgs.orgunit', verbose_name='监管单位')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.division', verbose_name='所在街镇')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")),
+                ("village", models.CharField(max_length=60, verbose_name="村")),
+                ("owner_name", models.CharField(max_length=60, verbose_name="户主")),
+                ("address", models.CharField(max_length=200, verbose_name="地址")),
+                (
+                    "structure",
+                    models.CharField(
+                        choices=[
+                            ("brick_concrete", "砖混"),
+                            ("brick_wood", "砖木"),
+                            ("earth_wood", "土木"),
+                            ("frame", "框架"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="结构类型",
+                    ),
+                ),
+                ("storeys", models.PositiveSmallIntegerField(verbose_name="层数")),
+                ("year_built", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="建造年份")),
+                (
+                    "use",
+                    models.CharField(
+                        choices=[
+                            ("own", "自住"),
+                            ("business", "经营"),
+                            ("rented", "出租"),
+                            ("mixed", "自住兼经营"),
+                            ("vacant", "闲置"),
+                            ("other", "其他"),
+                        ],
+                        default="own",
+                        max_length=20,
+                        verbose_name="用途",
+                    ),
+                ),
+                ("surveyed_on", models.DateField(blank=True, null=True, verbose_name="排查日期")),
+                ("survey_result", models.CharField(blank=True, max_length=500, verbose_name="排查结果")),
+                (
+                    "dilapidation",
+                    models.CharField(
+                        blank=True,
+                        choices=[("A", "A 级"), ("B", "B 级"), ("C", "C 级（局部危房）"), ("D", "D 级（整栋危房）")],
+                        max_length=1,
+                        verbose_name="危险性等级",
+                    ),
+                ),
+                (
+                    "renovation",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "未整治"),
+                            ("in_progress", "整治中"),
+                            ("renovated", "已整治"),
+                            ("demolished", "已拆除"),
+                        ],
+                        default="not_started",
+                        max_length=20,
+                        verbose_name="整治状态",
+                    ),
+                ),
+                ("flagged", models.BooleanField(default=False, editable=False, verbose_name="在用危房")),
+                (
+                    "supervising_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supervised_rural_houses",
+                        to="orgs.orgunit",
+                        verbose_name="监管单位",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.division",
+                        verbose_name="所在街镇",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '农村房屋',
-                'verbose_name_plural': '农村房屋',
-                'ordering': ['town__sort_order', 'village', 'address', 'pk'],
+                "verbose_name": "农村房屋",
+                "verbose_name_plural": "农村房屋",
+                "ordering": ["town__sort_order", "village", "address", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='WallCheck',
+            name="WallCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('checked_on', models.DateField(verbose_name='检查/鉴定日期')),
-                ('kind', models.CharField(choices=[('periodic', '定期检查'), ('appraisal', '安全性鉴定'), ('silicone', '硅酮结构胶检查'), ('cable', '索杆检查'), ('special', '专项鉴定')], max_length=20, verbose_name='类别')),
-                ('result', models.CharField(choices=[('passed', '合格'), ('defects', '存在缺陷须整改'), ('unsafe', '不安全')], max_length=20, verbose_name='结论')),
-                ('agency', models.CharField(max_length=200, verbose_name='检查/鉴定机构')),
-                ('report_no', models.CharField(blank=True, max_length=60, verbose_name='报告编号')),
-                ('wall', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checks', to='buildings.curtainwall', verbose_name='玻璃幕墙')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")),
+                ("checked_on", models.DateField(verbose_name="检查/鉴定日期")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("periodic", "定期检查"),
+                            ("appraisal", "安全性鉴定"),
+                            ("silicone", "硅酮结构胶检查"),
+                            ("cable", "索杆检查"),
+                            ("special", "专项鉴定"),
+                        ],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("passed", "合格"), ("defects", "存在缺陷须整改"), ("unsafe", "不安全")],
+                        max_length=20,
+                        verbose_name="结论",
+                    ),
+                ),
+                ("agency", models.CharField(max_length=200, verbose_name="检查/鉴定机构")),
+                ("report_no", models.CharField(blank=True, max_length=60, verbose_name="报告编号")),
+                (
+                    "wall",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checks",
+                        to="buildings.curtainwall",
+                        verbose_name="玻璃幕墙",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '幕墙检查鉴定',
-                'verbose_name_plural': '幕墙检查鉴定',
-                'ordering': ['-checked_on', '-pk'],
+                "verbose_name": "幕墙检查鉴定",
+                "verbose_name_plural": "幕墙检查鉴定",
+                "ordering": ["-checked_on", "-pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='curtainwall',
-            index=models.Index(fields=['next_due_on'], name='buildings_cw_due_idx'),
+            model_name="curtainwall",
+            index=models.Index(fields=["next_due_on"], name="buildings_cw_due_idx"),
         ),
         migrations.AddIndex(
-            model_name='curtainwall',
-            index=models.Index(fields=['town', 'next_due_on'], name='buildings_cw_town_idx'),
+            model_name="curtainwall",
+            index=models.Index(fields=["town", "next_due_on"], name="buildings_cw_town_idx"),
         ),
         migrations.AddIndex(
-            model_name='curtainwall',
-            index=models.Index(fields=['supervising_unit'], name='buildings_cw_unit_idx'),
+            model_name="curtainwall",
+            index=models.Index(fields=["supervising_unit"], name="buildings_cw_unit_idx"),
         ),
         migrations.AddConstraint(
-            model_name='curtainwall',
-            constraint=models.UniqueConstraint(fields=('name', 'address'), name='buildings_curtainwall_name_address_unique'),
+            model_name="curtainwall",
+            constraint=models.UniqueConstraint(
+                fields=("name", "address"), name="buildings_curtainwall_name_address_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='curtainwall',
-            constraint=models.CheckConstraint(condition=models.Q(('design_life_years__gte', 1), ('design_life_years__lte', 200)), name='buildings_curtainwall_design_life_range'),
+            model_name="curtainwall",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("design_life_years__gte", 1), ("design_life_years__lte", 200)),
+                name="buildings_curtainwall_design_life_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='curtainwall',
-            constraint=models.CheckConstraint(condition=models.Q(('area__isnull', True), ('area__gt', 0), _connector='OR'), name='buildings_curtainwall_area_positive'),
+            model_name="curtainwall",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("area__isnull", True), ("area__gt", 0), _connector="OR"),
+                name="buildings_curtainwall_area_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='curtainwall',
-            constraint=models.CheckConstraint(condition=models.Q(('height__isnull', True), ('height__gt', 0), _connector='OR'), name='buildings_curtainwall_height_positive'),
+            model_name="curtainwall",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("height__isnull", True), ("height__gt", 0), _connector="OR"),
+                name="buildings_curtainwall_height_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='damageevent',
-            constraint=models.CheckConstraint(condition=models.Q(('appraisal_days__lte', 365)), name='buildings_damageevent_days_range'),
+            model_name="damageevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("appraisal_days__lte", 365)), name="buildings_damageevent_days_range"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ruralhouse',
-            index=models.Index(fields=['town', 'dilapidation'], name='buildings_rh_town_idx'),
+            model_name="ruralhouse",
+            index=models.Index(fields=["town", "dilapidation"], name="buildings_rh_town_idx"),
         ),
         migrations.AddIndex(
-            model_name='ruralhouse',
-            index=models.Index(fields=['flagged'], name='buildings_rh_flag_idx'),
+            model_name="ruralhouse",
+            index=models.Index(fields=["flagged"], name="buildings_rh_flag_idx"),
         ),
         migrations.AddIndex(
-            model_name='ruralhouse',
-            index=models.Index(fields=['supervising_unit'], name='buildings_rh_unit_idx'),
+            model_name="ruralhouse",
+            index=models.Index(fields=["supervising_unit"], name="buildings_rh_unit_idx"),
         ),
         migrations.AddConstraint(
-            model_name='ruralhouse',
-            constraint=models.UniqueConstraint(fields=('town', 'village', 'address'), name='buildings_ruralhouse_address_unique'),
+            model_name="ruralhouse",
+            constraint=models.UniqueConstraint(
+                fields=("town", "village", "address"), name="buildings_ruralhouse_address_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ruralhouse',
-            constraint=models.CheckConstraint(condition=models.Q(('storeys__gte', 1), ('storeys__lte', 10)), name='buildings_ruralhouse_storeys_range'),
+            model_name="ruralhouse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("storeys__gte", 1), ("storeys__lte", 10)), name="buildings_ruralhouse_storeys_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ruralhouse',
-            constraint=models.CheckConstraint(condition=models.Q(('dilapidation', ''), ('surveyed_on__isnull', False), _connector='OR'), name='buildings_ruralhouse_class_needs_survey'),
+            model_name="ruralhouse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("dilapidation", ""), ("surveyed_on__isnull", False), _connector="OR"),
+                name="buildings_ruralhouse_class_needs_survey",
+            ),
         ),
         migrations.AddIndex(
-            model_name='wallcheck',
-            index=models.Index(fields=['wall', 'kind', 'checked_on'], name='buildings_wc_wall_idx'),
+            model_name="wallcheck",
+            index=models.Index(fields=["wall", "kind", "checked_on"], name="buildings_wc_wall_idx"),
         ),
         migrations.AddConstraint(
-            model_name='wallcheck',
-            constraint=models.UniqueConstraint(fields=('wall', 'kind', 'checked_on'), name='buildings_wallcheck_once_a_day'),
+            model_name="wallcheck",
+            constraint=models.UniqueConstraint(
+                fields=("wall", "kind", "checked_on"), name="buildings_wallcheck_once_a_day"
+            ),
         ),
     ]

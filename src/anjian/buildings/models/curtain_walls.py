@@ -141,9 +141,7 @@ class WallCheck(AnjianModel):
     agency = models.CharField(_("检查/鉴定机构"), max_length=200)
     report_no = models.CharField(_("报告编号"), max_length=60, blank=True)
 
-    scope_fields = ScopeFields(
-        unit=("wall__supervising_unit",), enterprise=("wall__owner_unit",), town=("wall__town",)
-    )
+    scope_fields = ScopeFields(unit=("wall__supervising_unit",), enterprise=("wall__owner_unit",), town=("wall__town",))
 
     class Meta:
         ordering = ["-checked_on", "-pk"]
@@ -201,9 +199,7 @@ class DamageEvent(AnjianModel):
         verbose_name = _("幕墙受损事件")
         verbose_name_plural = _("幕墙受损事件")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(appraisal_days__lte=365), name="buildings_damageevent_days_range"
-            ),
+            models.CheckConstraint(condition=Q(appraisal_days__lte=365), name="buildings_damageevent_days_range"),
         ]
 
     def __str__(self) -> str:
