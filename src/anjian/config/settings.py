@@ -409,8 +409,9 @@ def _numbering_templates() -> dict[str, str]:
 
 ANJIAN_NUMBERING_TEMPLATES = _numbering_templates()
 
-# Excel imports: the most rows one file may carry (the upload size limit applies too).
-ANJIAN_IMPORT_MAX_ROWS = env_int("ANJIAN_IMPORT_MAX_ROWS", 100_000, minimum=1)
+# Excel imports: the most rows one file may carry (the upload size limit applies too). A city's
+# real-name register (200,000 workers, about 12 MB) goes in as one file.
+ANJIAN_IMPORT_MAX_ROWS = env_int("ANJIAN_IMPORT_MAX_ROWS", 250_000, minimum=1)
 # Files with more data rows than this import on the queue, with a progress bar (0: always in the request);
 # a running import job that reports no progress for the stale minutes is given up (its worker is gone).
 ANJIAN_IMPORT_QUEUE_ROWS = env_int("ANJIAN_IMPORT_QUEUE_ROWS", 3000)

@@ -27,7 +27,7 @@ Large files run on the queue (``jobs``): above ``ANJIAN_IMPORT_QUEUE_ROWS`` data
 3 000, counted from the sheet's stored dimension, without a parse) the page keeps the upload,
 records an ``ImportJob`` and queues the same import path; the page shows a progress bar and then the
 same result. A failed or killed job saves no row and leaves no stored upload. Every import stays
-within the row limit (``ANJIAN_IMPORT_MAX_ROWS``, default 100 000) and the upload size limit; the
+within the row limit (``ANJIAN_IMPORT_MAX_ROWS``, default 250 000) and the upload size limit; the
 command always runs in the foreground.
 
 The parts, one module each: ``specs`` (the declaration and the limits), ``cells`` (column kinds,

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from anjian.common.imports.results import ImportResult
 
 
-DEFAULT_MAX_ROWS = 100_000
+DEFAULT_MAX_ROWS = 250_000  # the settings' default too: a 200,000-worker register is one file
 
 
 def max_import_rows() -> int:
