@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from anjian.common.scope import restrict
 from anjian.construction import selectors
@@ -94,10 +94,44 @@ def over_age_on_site(user, on: dt.date) -> int:
     return len(selectors.over_age_workers(user, on))
 
 
+def accidents_by_level(user, year: int) -> dict:
+    """Accidents that happened in ``year`` (the site's time zone) per level, most serious first, with
+    deaths and serious injuries: one grouped count over the reader's scope."""
+    from anjian.construction.models import Accident
+    from anjian.construction.models.accidents import AccidentLevel, year_bounds
+
+    start, end = year_bounds(year)
+    rows = (
+        restrict(Accident.objects.all(), user, "view")
+        .filter(occurred_at__gte=start, occurred_at__lt=end)
+        .order_by()
+        .values("level")
+        .annotate(n=Count("id"), deaths=Sum("deaths"), serious=Sum("serious_injuries"))
+    )
+    counts = {row["level"]: row for row in rows}
+    levels = [
+        {
+            "level": level.value,
+            "label": level.label,
+            "total": counts.get(level.value, {}).get("n", 0),
+            "deaths": counts.get(level.value, {}).get("deaths") or 0,
+            "serious": counts.get(level.value, {}).get("serious") or 0,
+        }
+        for level in AccidentLevel
+    ]
+    return {
+        "year": year,
+        "levels": levels,
+        "total": sum(row["total"] for row in levels),
+        "deaths": sum(row["deaths"] for row in levels),
+    }
+
+
 def figures(user, on: dt.date) -> dict:
     return {
         "projects": projects_by_town_and_status(user),
         "high_risk": high_risk_by_level(user),
         "machines": machine_inspection_due(user, on),
         "over_age": over_age_on_site(user, on),
+        "accidents": accidents_by_level(user, on.year),
     }

@@ -29,3 +29,17 @@ register(
         ],
     )
 )
+
+# The safety records (生产安全事故, 消防审验): appended to the same section.
+register(
+    NavSection(
+        key="construction",
+        label=pgettext_lazy("navigation", "建设工程"),
+        weight=250,
+        items=[
+            NavItem(pgettext_lazy("navigation", "生产安全事故"), "construction:accident_list", _READERS),
+            NavItem(pgettext_lazy("navigation", "消防审验"), "construction:fire_review_list", _READERS),
+            NavItem(pgettext_lazy("navigation", "竣工未通过消防验收"), "construction:fire_missing", _READERS),
+        ],
+    )
+)

@@ -35,3 +35,21 @@ urlpatterns = [
     path("machines/<int:pk>/edit/", views.MachineEditView.as_view(), name="machine_edit"),
     path("machines/<int:pk>/use/", views.machine_register_use, name="machine_register_use"),
 ]
+
+# The safety records (生产安全事故, 消防审验): their own views module.
+from anjian.construction import views_safety as safety  # noqa: E402
+
+urlpatterns += [
+    path("accidents/", safety.AccidentListView.as_view(), name="accident_list"),
+    path("accidents/new/", safety.AccidentCreateView.as_view(), name="accident_add"),
+    path("accidents/import/", safety.AccidentImportView.as_view(), name="accident_import"),
+    path("accidents/<int:pk>/", safety.AccidentDetailView.as_view(), name="accident_detail"),
+    path("accidents/<int:pk>/edit/", safety.AccidentEditView.as_view(), name="accident_edit"),
+    path("accidents/<int:pk>/investigation/", safety.accident_investigation, name="accident_investigation"),
+    path("fire-reviews/", safety.FireReviewListView.as_view(), name="fire_review_list"),
+    path("fire-reviews/missing/", safety.MissingFireAcceptanceListView.as_view(), name="fire_missing"),
+    path("fire-reviews/new/", safety.FireReviewCreateView.as_view(), name="fire_review_add"),
+    path("fire-reviews/import/", safety.FireReviewImportView.as_view(), name="fire_review_import"),
+    path("fire-reviews/<int:pk>/", safety.FireReviewDetailView.as_view(), name="fire_review_detail"),
+    path("fire-reviews/<int:pk>/edit/", safety.FireReviewEditView.as_view(), name="fire_review_edit"),
+]

@@ -298,6 +298,9 @@ class ProjectDetailView(ObjectDetailView):
             Machine.objects.restrict(user, "view").filter(project=project).order_by("inspection_valid_until", "pk")
         )
         ctx["machines"] = [(m, inspection_badge(m)) for m in machines]
+        from anjian.construction.views_safety import project_safety_context  # its accidents and 消防审验
+
+        ctx.update(project_safety_context(user, project))
         ctx["title"] = project.name
         return ctx
 

@@ -15,3 +15,11 @@ ROUTES: list[tuple] = [
     ("construction/high-risk-works", HighRiskWorkViewSet, "construction-high-risk-work"),
     ("construction/machines", MachineViewSet, "construction-machine"),
 ]
+
+# The safety records (生产安全事故, 消防审验).
+from anjian.construction.api.views_safety import AccidentViewSet, FireReviewViewSet  # noqa: E402
+
+ROUTES += [
+    ("construction/accidents", AccidentViewSet, "construction-accident"),
+    ("construction/fire-reviews", FireReviewViewSet, "construction-fire-review"),
+]
