@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anjian.buildings.choices import Dilapidation, HouseStructure, HouseUse, Renovation
-from anjian.buildings.models import CurtainWall, RuralHouse
+from anjian.buildings.choices import DamageKind, Dilapidation, HouseStructure, HouseUse, Renovation
+from anjian.buildings.models import CurtainWall, DamageEvent, RuralHouse
 from anjian.buildings.models.curtain_walls import DUE_SOON_DAYS
 from anjian.places.models import Division
 
@@ -95,3 +95,18 @@ class RuralHouseFilterSet(django_filters.FilterSet):
 
     def filter_class(self, queryset, name, value):
         return queryset.filter(dilapidation="" if value == "none" else value)
+
+
+class DamageEventFilterSet(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label=_("类别"), choices=DamageKind.choices, empty_label=ALL)
+    town = django_filters.ModelChoiceFilter(
+        label=_("街镇"), field_name="walls__town", queryset=Division.objects.none(), empty_label=ALL, distinct=True
+    )
+
+    class Meta:
+        model = DamageEvent
+        fields = ["kind", "town"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["town"].queryset = _towns()

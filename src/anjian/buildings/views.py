@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from anjian.buildings import services
 from anjian.buildings.choices import DUE_KIND_LABELS
-from anjian.buildings.filtersets import CurtainWallFilterSet, RuralHouseFilterSet, due_q
+from anjian.buildings.filtersets import CurtainWallFilterSet, DamageEventFilterSet, RuralHouseFilterSet, due_q
 from anjian.buildings.forms import CurtainWallForm, DamageEventForm, RuralHouseForm, WallCheckForm
 from anjian.buildings.imports import CurtainWallImport, RuralHouseImport
 from anjian.buildings.models import CurtainWall, DamageEvent, RuralHouse, WallCheck
@@ -184,6 +184,7 @@ class CurtainWallImportView(ImportView):
 # ---------------------------------------------------------------------------
 class DamageEventListView(ObjectListView):
     queryset = DamageEvent.objects.select_related("town")
+    filterset_class = DamageEventFilterSet
     table_class = DamageEventTable
     title = gettext_lazy("幕墙受损事件")
     create_url = "buildings:event_add"
