@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from anjian.common import numbering
 from anjian.common.attachments import SNIFF_BYTES, attachment_add, max_upload_bytes, sniff
 from anjian.common.calendar import CalendarUnknownYear
-from anjian.common.exceptions import DomainError, OutOfScope
+from anjian.common.exceptions import DomainError, OutOfScope, TransitionNotAllowed
 from anjian.common.scope import allowed_roles, can, has_role
 from anjian.common.services import apply_fields, lock_for_update, save_validated, service
 from anjian.common.text import join_list
@@ -566,10 +566,10 @@ def jgj59_score(inspection: Inspection) -> dict:
             for key, scores in by_category.items()
         }
         if not any(v is not None for v in summary_input.values()):
-            raise DomainError(_("没有任何已评分的检查项目，无法按 JGJ 59 评分"), code="nothing_scored")
+            raise TransitionNotAllowed(_("没有任何已评分的检查项目，无法按 JGJ 59 评分"), code="nothing_scored")
         summary = score_summary(tables=summary_input, version=version)
     except Jgj59InputError as exc:
-        raise DomainError(str(exc), code="jgj59_input") from exc
+        raise TransitionNotAllowed(str(exc), code="jgj59_input") from exc
     return {"summary": summary, "tables": results}
 
 
@@ -583,7 +583,7 @@ def on_start(inspection: Inspection, *, actor, reason, **extra) -> None:
 def on_submit(inspection: Inspection, *, actor, reason, **extra) -> None:
     answers = list(inspection.answers.all())
     if not answers:
-        raise DomainError(_("尚未记录任何检查项目，不能提交"), code="no_answers")
+        raise TransitionNotAllowed(_("尚未记录任何检查项目，不能提交"), code="no_answers")
     inspection.failed_count = sum(1 for a in answers if a.result == AnswerResult.FAIL)
     if inspection.checklist.scored:
         result = jgj59_score(inspection)
