@@ -156,6 +156,9 @@ def load(password=None, stdout=None) -> None:
             )
     _high_risk_step(stdout)
     _machine_step(stdout)
+    from anjian.construction import demo_compliance  # noqa: PLC0415 - it imports this module
+
+    demo_compliance.load(stdout)
     from anjian.construction import demo_safety  # noqa: PLC0415 - 事故, 消防审验
 
     demo_safety.load(stdout)

@@ -20,6 +20,13 @@ register(
             NavItem(pgettext_lazy("navigation", "起重机械"), "construction:machine_list", _READERS),
             NavItem(pgettext_lazy("navigation", "起重机械检验到期"), "construction:machine_expiring", _READERS),
             NavItem(pgettext_lazy("navigation", "建筑业企业档案"), "construction:enterprise_list", _READERS),
+            NavItem(pgettext_lazy("navigation", "安全生产许可证"), "construction:licence_list", _READERS),
+            NavItem(pgettext_lazy("navigation", "安全生产许可证到期"), "construction:licence_due", _READERS),
+            NavItem(pgettext_lazy("navigation", "项目负责人带班"), "construction:shift_list", _READERS),
+            NavItem(pgettext_lazy("navigation", "带班月报"), "construction:shift_report", _READERS),
+            NavItem(pgettext_lazy("navigation", "安全生产责任保险"), "construction:policy_list", _READERS),
+            NavItem(pgettext_lazy("navigation", "在建项目未投保"), "construction:uninsured_projects", _READERS),
+            NavItem(pgettext_lazy("navigation", "分包合同"), "construction:subcontract_list", _READERS),
             NavItem(pgettext_lazy("navigation", "导入工程项目"), "construction:project_import", _WORKERS),
             NavItem(
                 pgettext_lazy("navigation", "导入实名制人员"),

@@ -36,6 +36,37 @@ urlpatterns = [
     path("machines/<int:pk>/use/", views.machine_register_use, name="machine_register_use"),
 ]
 
+# The compliance records (licences, 带班, insurance, subcontracts): their own views module.
+from anjian.construction import views_compliance as compliance  # noqa: E402
+
+urlpatterns += [
+    path("licences/", compliance.SafetyLicenceListView.as_view(), name="licence_list"),
+    path("licences/due/", compliance.SafetyLicenceDueListView.as_view(), name="licence_due"),
+    path("licences/new/", compliance.SafetyLicenceCreateView.as_view(), name="licence_add"),
+    path("licences/import/", compliance.LicenceImportView.as_view(), name="licence_import"),
+    path("licences/<int:pk>/", compliance.SafetyLicenceDetailView.as_view(), name="licence_detail"),
+    path("licences/<int:pk>/edit/", compliance.SafetyLicenceEditView.as_view(), name="licence_edit"),
+    path("licences/<int:pk>/check/", compliance.licence_check, name="licence_check"),
+    path("shifts/", compliance.LeaderShiftListView.as_view(), name="shift_list"),
+    path("shifts/report/", compliance.shift_report, name="shift_report"),
+    path("shifts/new/", compliance.LeaderShiftCreateView.as_view(), name="shift_add"),
+    path("shifts/import/", compliance.ShiftImportView.as_view(), name="shift_import"),
+    path("shifts/<int:pk>/", compliance.LeaderShiftDetailView.as_view(), name="shift_detail"),
+    path("shifts/<int:pk>/edit/", compliance.LeaderShiftEditView.as_view(), name="shift_edit"),
+    path("policies/", compliance.LiabilityPolicyListView.as_view(), name="policy_list"),
+    path("policies/uninsured/", compliance.uninsured_projects, name="uninsured_projects"),
+    path("policies/new/", compliance.LiabilityPolicyCreateView.as_view(), name="policy_add"),
+    path("policies/import/", compliance.PolicyImportView.as_view(), name="policy_import"),
+    path("policies/<int:pk>/", compliance.LiabilityPolicyDetailView.as_view(), name="policy_detail"),
+    path("policies/<int:pk>/edit/", compliance.LiabilityPolicyEditView.as_view(), name="policy_edit"),
+    path("subcontracts/", compliance.SubcontractListView.as_view(), name="subcontract_list"),
+    path("subcontracts/new/", compliance.SubcontractCreateView.as_view(), name="subcontract_add"),
+    path("subcontracts/import/", compliance.SubcontractImportView.as_view(), name="subcontract_import"),
+    path("subcontracts/<int:pk>/", compliance.SubcontractDetailView.as_view(), name="subcontract_detail"),
+    path("subcontracts/<int:pk>/edit/", compliance.SubcontractEditView.as_view(), name="subcontract_edit"),
+    path("subcontracts/<int:pk>/reclassify/", compliance.subcontract_reclassify, name="subcontract_reclassify"),
+]
+
 # The safety records (生产安全事故, 消防审验): their own views module.
 from anjian.construction import views_safety as safety  # noqa: E402
 

@@ -16,6 +16,16 @@ ROUTES: list[tuple] = [
     ("construction/machines", MachineViewSet, "construction-machine"),
 ]
 
+# The compliance records (licences, 带班, insurance, subcontracts).
+from anjian.construction.api import views_compliance as _compliance  # noqa: E402
+
+ROUTES += [
+    ("construction/safety-licences", _compliance.SafetyLicenceViewSet, "construction-safety-licence"),
+    ("construction/leader-shifts", _compliance.LeaderShiftViewSet, "construction-leader-shift"),
+    ("construction/liability-policies", _compliance.LiabilityPolicyViewSet, "construction-liability-policy"),
+    ("construction/subcontracts", _compliance.SubcontractViewSet, "construction-subcontract"),
+]
+
 # The safety records (生产安全事故, 消防审验).
 from anjian.construction.api.views_safety import AccidentViewSet, FireReviewViewSet  # noqa: E402
 

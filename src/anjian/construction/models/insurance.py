@@ -37,9 +37,7 @@ class LiabilityPolicy(AnjianModel):
     premium = models.DecimalField(_("保费(元)"), max_digits=12, decimal_places=2)
     insured_count = models.PositiveIntegerField(_("投保人数"))
 
-    scope_fields = ScopeFields(
-        unit=("project__supervising_unit",), enterprise=("insured",), town=("project__town",)
-    )
+    scope_fields = ScopeFields(unit=("project__supervising_unit",), enterprise=("insured",), town=("project__town",))
 
     class Meta:
         ordering = ["-end", "pk"]

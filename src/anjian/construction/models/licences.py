@@ -113,9 +113,7 @@ class SafetyLicence(AnjianModel):
         if self.action == LicenceAction.VALID and self.action_on:
             errors["action_on"] = ValidationError(_("状态为有效时不填处理日期"), code="no_action")
         if self.action != LicenceAction.VALID and not self.action_on:
-            errors["action_on"] = ValidationError(
-                _("暂扣、吊销或注销须填写处理日期"), code="action_date_required"
-            )
+            errors["action_on"] = ValidationError(_("暂扣、吊销或注销须填写处理日期"), code="action_date_required")
         if self.action_on and self.action_on > today:
             errors["action_on"] = ValidationError(_("处理日期不能晚于今天"), code="in_future")
         if errors:
