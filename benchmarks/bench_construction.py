@@ -5,6 +5,7 @@ over-age sweep, on SQLite and/or PostgreSQL, printed as one JSON document on std
     .venv/bin/python benchmarks/bench_construction.py --sqlite --postgres postgres://postgres@127.0.0.1:5432/anjian
     .venv/bin/python benchmarks/bench_construction.py --sqlite --scale city            # 200,000 workers
     .venv/bin/python benchmarks/bench_construction.py --sqlite --workers 2000 --projects 20   # quick
+    .venv/bin/python benchmarks/bench_construction.py --sqlite --postgres URL --only-sweep   # the sweep alone
 
 ``--scale`` (or the environment variable ``ANJIAN_BENCH_SCALE``) sets the size: ``district`` (the
 default) imports 20,000 workers onto 200 projects, ``city`` 200,000 onto 2,000 (the size issue 9
@@ -31,7 +32,9 @@ one process per step, wall time with ``perf_counter``, ratios within one run):
              condition, the related rows, the rule's verdict per row), against hand-written SQL
              returning the same rows (the same columns and joins, the age limits as date bounds).
              Both are asserted to return the same worker ids, and that set to equal the over-age
-             workers the generator planned (the rule applied to the generated rows).
+             workers the generator planned (the rule applied to the generated rows). On site on the
+             check date: entered on or before it, and not left or left after it. ``--only-sweep``
+             runs this part alone, the same workers written through ``services.worker_register``.
 
 A run above 100,000 rows raises ``ANJIAN_IMPORT_MAX_ROWS`` (and the upload limit, if the file is
 larger than it) in the step's environment: the deployment's defaults refuse such a file.
@@ -168,7 +171,8 @@ def worker_rows(count: int, projects, enterprises) -> tuple[list[list], int]:
         cert_no, cert_expiry = None, None
         if trade in CERT_PREFIX:
             cert_no = f"{CERT_PREFIX[trade]}{rng.randint(20180000, 20269999):08d}"
-            cert_expiry = today + dt.timedelta(days=rng.choice([-20, 90, 300, 700, 1000]))
+            # Valid on the entry date (the register refuses a special trade's expired certificate).
+            cert_expiry = max(entry, today + dt.timedelta(days=rng.choice([-20, 90, 300, 700, 1000])))
         if exit_date is None and not worker_age_verdict(birth_date=birth, sex=sex, on=today, high_risk=high_risk)[0]:
             over_age += 1
         rows.append(
@@ -287,7 +291,7 @@ SWEEP_SQL = """
     JOIN orgs_orgunit e ON e.id = w.employer_id
     JOIN places_division t ON t.id = p.town_id
     LEFT JOIN hazards_hazard h ON h.id = w.age_hazard_id
-    WHERE w.exit_date IS NULL AND w.entry_date <= %(on)s
+    WHERE w.entry_date <= %(on)s AND (w.exit_date IS NULL OR w.exit_date > %(on)s)
       AND p.supervising_unit_id IN (SELECT id FROM orgs_orgunit WHERE path LIKE %(subtree)s)
       AND (w.birth_date > %(adult)s
            OR (w.sex = 'male' AND w.birth_date <= %(male)s)
@@ -348,6 +352,40 @@ def sweep(args, planned: int) -> dict:
     out["ratios"] = {"selector_over_raw": hz.ratio(out["selector"], out["raw_sql"])}
     log(f"over-age sweep: {out}")
     return out
+
+
+def step_sweep(args) -> dict:
+    """The sweep alone (``--only-sweep``): the same projects and workers as the import step, written
+    through ``services.worker_register`` (the import's own service, without the sheet), then the sweep."""
+    from anjian.construction import services
+    from anjian.construction.choices import Trade
+
+    out, seeded, _path = prepare(args)
+    rows, _planned = worker_rows(args.workers, seeded["projects"], seeded["enterprises"])
+    trades = {str(label): value for value, label in Trade.choices}
+    by_uscc = {e.uscc: e for e in seeded["enterprises"]}
+    by_permit = {p.permit_no: p for p in seeded["projects"]}
+    data = [
+        {
+            "name": name,
+            "id_number": number,
+            "trade": trades[trade],
+            "high_risk": high_risk == "是",
+            "cert_no": cert_no or "",
+            "cert_expiry": cert_expiry,
+            "employer": by_uscc[uscc],
+            "project": by_permit[permit],
+            "entry_date": entry,
+            "exit_date": exit_date,
+        }
+        for name, number, trade, high_risk, cert_no, cert_expiry, uscc, permit, entry, exit_date in rows
+    ]
+    t0 = time.perf_counter()
+    saved, errors = services.worker_register(actor=None, rows=data)
+    assert not errors, list(errors.items())[:3]
+    log(f"registered {len(saved)} workers in {time.perf_counter() - t0:.1f} s")
+    analyze()
+    return {"workers": args.workers, "projects": args.projects, "sweep": sweep(args, out["planned_over_age_on_site"])}
 
 
 # ---------------------------------------------------------------------------
@@ -497,7 +535,7 @@ def report(profiler, what: str) -> None:
     print(f"== cProfile of {what} ==\n{text.getvalue()}", file=sys.stderr)
 
 
-STEPS = {"import": step_import, "import_export": step_import_export, "profile": step_profile}
+STEPS = {"import": step_import, "import_export": step_import_export, "profile": step_profile, "sweep": step_sweep}
 SCALE_SIZES = {"district": (20_000, 200), "city": (200_000, 2_000)}  # (workers, projects)
 GOALS = {
     "import_over_parse": "≤ 2×",
@@ -511,7 +549,7 @@ def summary(label: str, result: dict) -> list[dict]:
     rows = []
     imported = result.get("import", {})
     if "anjian_pipeline" not in imported:
-        return rows
+        return sweep_summary(label, result.get("sweep", {}).get("sweep"))
     ours = imported["anjian_pipeline"]["seconds"]
     unit = f"s for {imported['workers']:,} workers"
     rows.append(
@@ -540,7 +578,11 @@ def summary(label: str, result: dict) -> list[dict]:
                 "goal": GOALS["import_over_ie"],
             }
         )
-    swept = imported.get("sweep")
+    return rows + sweep_summary(label, imported.get("sweep"))
+
+
+def sweep_summary(label: str, swept: dict | None) -> list[dict]:
+    rows = []
     if swept:
         rows.append(
             {
@@ -592,10 +634,18 @@ def run_step(env: dict, step: str, args) -> dict:
     return json.loads(lines[-1])
 
 
+class _SweepOnly(Exception):
+    """``--only-sweep``: the sweep step ran; the import steps are skipped."""
+
+
 def run_database(label: str, make_database, args) -> dict:
     result: dict = {"status": "ok", "started_at": runner.now()}
     t0 = time.perf_counter()
     try:
+        if args.only_sweep:
+            with make_database("cw_sweep") as (url, workdir):
+                result["sweep"] = run_step(step_env(url, label, workdir, args), "sweep", args)
+            raise _SweepOnly
         with make_database("cw_import") as (url, workdir):
             result["import"] = run_step(step_env(url, label, workdir, args), "import", args)
         with make_database("cw_ie") as (url, workdir):
@@ -603,6 +653,8 @@ def run_database(label: str, make_database, args) -> dict:
         if args.profile:
             with make_database("cw_profile") as (url, workdir):
                 result["profile"] = run_step(step_env(url, label, workdir, args), "profile", args)
+    except _SweepOnly:
+        pass
     except runner.StepFailed as err:
         result["status"] = "error"
         result["error"] = str(err)
@@ -673,6 +725,11 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, help="worker rows in the Excel file (default: by --scale)")
     parser.add_argument("--projects", type=int, help="projects registered first (default: by --scale)")
     parser.add_argument("--repeat", type=int, default=10, help="timed repetitions of each sweep measurement (10)")
+    parser.add_argument(
+        "--only-sweep",
+        action="store_true",
+        help="only the over-age sweep (workers registered through the service, no Excel import)",
+    )
     parser.add_argument("--profile", metavar="FILE", help="also profile the Anjian import (cProfile stats to FILE)")
     parser.add_argument("--output", metavar="FILE", help="also write the JSON document to FILE")
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)

@@ -442,7 +442,8 @@ def _workers(rng: random.Random, projects: list[Project], types) -> int:
         cert_no, cert_expiry = "", None
         if trade in CERT_PREFIX:
             cert_no = f"{CERT_PREFIX[trade]}{rng.randint(20180000, 20269999):08d}"
-            cert_expiry = today + dt.timedelta(days=rng.choice([-20, 90, 300, 700, 1000]))
+            # Valid on the entry date (a special trade enters only so); some have expired since.
+            cert_expiry = max(entry, today + dt.timedelta(days=rng.choice([-20, 90, 300, 700, 1000])))
         employer = (
             project.contractor if trade == Trade.MANAGER or not labour or rng.random() < 0.35 else rng.choice(labour)
         )

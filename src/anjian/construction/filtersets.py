@@ -8,7 +8,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anjian.construction.choices import EnterpriseType, ProjectStatus, RiskGrade, Sex, Trade
+from anjian.construction.choices import (
+    CERT_EXPIRING_DAYS,
+    SPECIAL_OPERATION_TRADES,
+    EnterpriseType,
+    ProjectStatus,
+    RiskGrade,
+    Sex,
+    Trade,
+)
 from anjian.construction.models import EnterpriseProfile, HighRiskWork, Machine, Project, Worker
 from anjian.construction.models.high_risk import HighRiskLevel, HighRiskStatus
 from anjian.construction.models.machinery import EXPIRING_DAYS, MachineType
@@ -30,10 +38,38 @@ class EnterpriseProfileFilterSet(django_filters.FilterSet):
     town = django_filters.ModelChoiceFilter(
         label=_("街镇"), field_name="enterprise__division", queryset=Division.objects.none(), empty_label=ALL
     )
+    qualification = django_filters.ChoiceFilter(
+        label=_("企业资质"),
+        choices=[
+            ("expired", _("有已过期资质")),
+            ("expiring", _("有 90 日内到期资质")),
+            ("valid", _("资质均在有效期内")),
+            ("none", _("无资质记录")),
+        ],
+        empty_label=ALL,
+        method="filter_qualification",
+    )
 
     class Meta:
         model = EnterpriseProfile
-        fields = ["q", "enterprise_type", "risk_grade", "town"]
+        fields = ["q", "enterprise_type", "risk_grade", "town", "qualification"]
+
+    def filter_qualification(self, queryset, name, value):
+        from django.db.models import Exists, OuterRef
+
+        from anjian.construction.models import Qualification
+        from anjian.construction.selectors import qualification_q
+
+        today = timezone.localdate()
+        held = Qualification.objects.filter(profile=OuterRef("pk"))
+        if value in ("expired", "expiring"):
+            return queryset.filter(Exists(held.filter(qualification_q(value, today))))
+        if value == "valid":
+            due = qualification_q("expired", today) | qualification_q("expiring", today)
+            return queryset.filter(Exists(held)).exclude(Exists(held.filter(due)))
+        if value == "none":
+            return queryset.exclude(Exists(held))
+        return queryset
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,10 +116,24 @@ class WorkerFilterSet(django_filters.FilterSet):
     trade = django_filters.ChoiceFilter(label=_("工种"), choices=Trade.choices, empty_label=ALL)
     sex = django_filters.ChoiceFilter(label=_("性别"), choices=Sex.choices, empty_label=ALL)
     on_site = django_filters.BooleanFilter(label=_("在场"), field_name="exit_date", lookup_expr="isnull", widget=YES_NO)
+    certificate = django_filters.ChoiceFilter(
+        label=_("特种作业操作证"),
+        choices=[
+            ("expired", _("已过期")),
+            ("expiring", _("30 日内到期")),
+            ("missing", _("特种作业缺证")),
+            ("valid", _("有效")),
+        ],
+        empty_label=ALL,
+        method="filter_certificate",
+    )
 
     class Meta:
         model = Worker
-        fields = ["q", "project", "trade", "sex", "on_site"]
+        fields = ["q", "project", "trade", "sex", "on_site", "certificate"]
+
+    def filter_certificate(self, queryset, name, value):
+        return queryset.filter(certificate_q(value))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,4 +231,17 @@ def inspection_q(state: str, on=None) -> Q:
         "expiring": Q(inspection_valid_until__gte=on, inspection_valid_until__lte=soon),
         "valid": Q(inspection_valid_until__gt=soon),
         "unknown": Q(inspection_valid_until__isnull=True),
+    }.get(state, Q())
+
+
+def certificate_q(state: str, on=None) -> Q:
+    """The workers whose 特种作业操作证 is ``state`` (as ``Worker.certificate_state``) on ``on``."""
+    on = on or timezone.localdate()
+    soon = on + dt.timedelta(days=CERT_EXPIRING_DAYS)
+    held = ~Q(cert_no="") & Q(cert_expiry__isnull=False)
+    return {
+        "expired": held & Q(cert_expiry__lt=on),
+        "expiring": held & Q(cert_expiry__gte=on, cert_expiry__lte=soon),
+        "valid": held & Q(cert_expiry__gt=soon),
+        "missing": Q(trade__in=SPECIAL_OPERATION_TRADES) & (Q(cert_no="") | Q(cert_expiry__isnull=True)),
     }.get(state, Q())

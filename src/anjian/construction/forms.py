@@ -530,3 +530,120 @@ class MachineUseForm(forms.Form):
     use_registration_no = forms.CharField(label=_("使用登记编号"), max_length=40)
     use_registered_on = forms.DateField(label=_("使用登记日期"), widget=DATE, initial=timezone.localdate)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+# ---------------------------------------------------------------------------
+# Excel imports of 危大工程 and 起重机械 (``imports_equipment``)
+# ---------------------------------------------------------------------------
+def high_risk_parameter_columns() -> dict[str, dict]:
+    """The parameters of every 危大 category as sheet columns, one per parameter label and unit:
+    categories that share one (搭设高度 m of 模板支撑 and 落地式脚手架; 开挖深度 m of 基坑 and 人工挖孔桩)
+    share the column, and a row's category says which parameter it is. Key → ``header``, ``type``,
+    ``members`` ({category: parameter}), ``categories`` (labels)."""
+    from anjian.construction.rules import high_risk_work_categories
+
+    columns: dict[str, dict] = {}
+    by_header: dict[str, str] = {}
+    for code, spec in high_risk_work_categories().items():
+        for name, param in spec["parameters"].items():
+            unit = param.get("unit")
+            header = f"{param['label']}（{unit}）" if unit else param["label"]
+            key = by_header.get(header)
+            if key is None:
+                key = by_header[header] = f"param__{code}__{name}"
+                columns[key] = {"header": header, "type": param["type"], "members": {}, "categories": []}
+            columns[key]["members"][code] = name
+            columns[key]["categories"].append(spec["label"])
+    return columns
+
+
+class HighRiskWorkImportForm(HighRiskWorkForm):
+    """One Excel row of 危大工程: the registration form with the project resolved by the import and
+    the parameters as the shared columns of ``high_risk_parameter_columns``. A value in a column the
+    row's category does not have is an error on that column; so is the rule's refusal (a missing
+    parameter the level depends on) — on the parameter's column, named by its header."""
+
+    project = ResolvedRecordField(Project, label=_("工程项目"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        from anjian.construction.rules import high_risk_work_categories
+
+        forms.Form.__init__(self, *args, **kwargs)
+        self.user = user
+        self.categories = high_risk_work_categories()
+        self.fields["category"].choices = [(c, s["label"]) for c, s in self.categories.items()]
+        self.columns = high_risk_parameter_columns()
+        for key, column in self.columns.items():
+            if column["type"] == "boolean":
+                field = forms.BooleanField(label=column["header"], required=False)
+            else:
+                field = forms.DecimalField(
+                    label=column["header"], required=False, min_value=0, max_digits=10, decimal_places=3
+                )
+            field.help_text = gettext("适用于：%(c)s") % {"c": "、".join(column["categories"])}
+            self.fields[key] = field
+
+    def _column_of(self, category: str, name: str) -> str | None:
+        for key, column in self.columns.items():
+            if column["members"].get(category) == name:
+                return key
+        return None
+
+    def clean(self):
+        from anjian.construction import rules
+
+        data = super().clean()
+        category = data.get("category")
+        spec = self.categories.get(category)
+        if spec is None:
+            return data
+        label = spec["label"]
+        for key, column in self.columns.items():
+            value = data.get(key)
+            if category not in column["members"] and value not in (None, False):
+                self.add_error(key, gettext("类别“%(c)s”没有此参数，请留空") % {"c": label})
+        if self.errors:
+            return data
+        try:
+            rules.classify_high_risk_work(category, self.parameters())
+        except rules.HighRiskWorkInputError as exc:
+            message = str(exc).replace(category, label)
+            empty = None
+            for name, param in spec["parameters"].items():
+                key = self._column_of(category, name)
+                message = message.replace(name, self.columns[key]["header"])
+                if empty is None and param["type"] == "number" and data.get(key) is None:
+                    empty = key
+            self.add_error(empty or "category", message)
+        return data
+
+    def parameters(self) -> dict:
+        category = self.cleaned_data.get("category")
+        spec = self.categories.get(category) or {"parameters": {}}
+        params = {}
+        for name, param in spec["parameters"].items():
+            value = self.cleaned_data.get(self._column_of(category, name))
+            if param["type"] == "boolean":
+                params[name] = bool(value)
+            elif value is not None:
+                params[name] = int(value) if value == value.to_integral_value() else float(value)
+        return params
+
+
+class MachineImportForm(MachineForm):
+    """One Excel row of 起重机械: the registration form with the project resolved by the import, and
+    the use registration (使用登记) a machine already has — refused on its row when outside the
+    inspection validity, as the model's rule says."""
+
+    project = ResolvedRecordField(Project, label=_("工程项目"))
+    use_registration_no = forms.CharField(label=_("使用登记编号"), max_length=40, required=False)
+    use_registered_on = forms.DateField(label=_("使用登记日期"), required=False)
+
+    TEXT = ("factory_no", "installer", "use_registration_no")
+
+    def __init__(self, *args, user=None, **kwargs):
+        from anjian.construction.models.machinery import MachineType
+
+        forms.Form.__init__(self, *args, **kwargs)
+        self.user = user
+        self.fields["machine_type"].choices = MachineType.choices

@@ -322,6 +322,8 @@ def worker_register(*, actor, rows: Sequence[dict]) -> tuple[list[Worker], dict[
         except ValidationError as exc:
             _merge_error(errors, index, exc)
             worker.birth_date = worker.sex = None  # the row's other fields are still checked
+        if (cert_error := worker.certificate_error()) is not None:  # 特种作业操作证 on entry
+            _merge_error(errors, index, cert_error)
         built.append((index, worker))
     # Birth date and sex are derived (checked by ``derive``), so they are not validated as typed.
     cleaned = clean_many([w for _i, w in built], exclude=("age_hazard", "birth_date", "sex"))
@@ -350,8 +352,14 @@ def worker_update(*, actor, worker: Worker, data: dict, version: int | None = No
         raise PermissionDenied(_("您无权修改该人员"))
     worker = lock_for_update(worker, version)
     data = {k: v for k, v in data.items() if k != "id_number" or v}
+    certificate = ("trade", "cert_no", "cert_expiry", "entry_date")
+    before = [getattr(worker, key) for key in certificate]
     apply_fields(worker, data, WORKER_FIELDS)
     worker.derive()
+    # The 特种作业操作证 is checked again when it, the trade or the entry date changes (recording
+    # the exit of an entry registered earlier is never refused for it).
+    if before != [getattr(worker, key) for key in certificate] and (cert_error := worker.certificate_error()):
+        raise cert_error
     if worker.exit_date is None:
         clash = Worker.objects.filter(project_id=worker.project_id, id_number=worker.id_number, exit_date__isnull=True)
         if clash.exclude(pk=worker.pk).exists():

@@ -1,12 +1,48 @@
 import django_tables2 as tables
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from anjian.common.templatetags.anjian import status_badge
 from anjian.construction.models import EnterpriseProfile, HighRiskWork, Machine, Project, Worker
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+
+QUALIFICATION_BADGES = {
+    "expired": ("danger", _("已过期")),
+    "expiring": ("warning", _("90 日内到期")),
+    "valid": ("success", _("有效")),
+}
+
+
+def qualification_badge(qualification) -> str:
+    colour, label = QUALIFICATION_BADGES[qualification.state()]
+    return format_html('<span class="badge text-bg-{}" data-testid="qualification-badge">{}</span>', colour, label)
+
+
+def qualification_summary(expired: int, expiring: int, total: int) -> str:
+    """The list's flag: how many qualifications are expired and expiring, or that all are valid."""
+    if not total:
+        return format_html('<span class="text-muted">{}</span>', _("无资质记录"))
+    parts = []
+    if expired:
+        parts.append(
+            format_html(
+                '<span class="badge text-bg-danger" data-testid="quals-expired">{} {}</span>', _("已过期"), expired
+            )
+        )
+    if expiring:
+        parts.append(
+            format_html(
+                '<span class="badge text-bg-warning" data-testid="quals-expiring">{} {}</span>',
+                _("90 日内到期"),
+                expiring,
+            )
+        )
+    if not parts:
+        return format_html('<span class="badge text-bg-success">{} {}</span>', _("有效"), total)
+    return format_html_join(" ", "{}", ((p,) for p in parts))
 
 
 class EnterpriseProfileTable(tables.Table):
@@ -16,12 +52,19 @@ class EnterpriseProfileTable(tables.Table):
     credit_score = tables.Column(verbose_name=_("信用评分"))
     uscc = tables.Column(verbose_name=_("统一社会信用代码"), accessor="enterprise__uscc", orderable=False)
     town = tables.Column(verbose_name=_("街镇"), accessor="enterprise__division", orderable=False)
+    qualifications = tables.Column(verbose_name=_("企业资质"), accessor="pk", orderable=False)
 
     class Meta:
         model = EnterpriseProfile
-        fields = ("enterprise", "enterprise_type", "risk_grade", "credit_score", "uscc", "town")
+        fields = ("enterprise", "enterprise_type", "qualifications", "risk_grade", "credit_score", "uscc", "town")
         attrs = TABLE_ATTRS
         order_by = ("enterprise",)
+
+    def render_qualifications(self, value, record):
+        """From the list's annotations (``selectors.with_qualification_counts``): no query a row."""
+        return qualification_summary(
+            getattr(record, "quals_expired", 0), getattr(record, "quals_expiring", 0), getattr(record, "quals_total", 0)
+        )
 
     def render_risk_grade(self, value, record):
         colour = {"A": "success", "B": "info", "C": "warning", "D": "danger"}.get(record.risk_grade, "secondary")
@@ -55,12 +98,16 @@ class WorkerTable(tables.Table):
     trade = tables.Column(verbose_name=_("工种"))
     employer = tables.Column(verbose_name=_("用工企业"))
     project = tables.Column(verbose_name=_("工程项目"))
+    certificate = tables.Column(verbose_name=_("特种作业操作证"), accessor="cert_expiry", empty_values=())
     exit_date = tables.Column(verbose_name=_("在场"), empty_values=())
 
     class Meta:
         model = Worker
-        fields = ("name", "id_number", "sex", "age", "trade", "employer", "project", "exit_date")
+        fields = ("name", "id_number", "sex", "age", "trade", "certificate", "employer", "project", "exit_date")
         attrs = TABLE_ATTRS
+
+    def render_certificate(self, value, record):
+        return certificate_badge(record)
 
     def render_id_number(self, value, record):
         return record.masked_id_number
@@ -74,6 +121,30 @@ class WorkerTable(tables.Table):
         if value is None:
             return format_html('<span class="badge text-bg-success">{}</span>', _("在场"))
         return format_html('<span class="text-muted">{} {}</span>', _("已退场"), value.isoformat())
+
+
+CERTIFICATE_BADGES = {
+    "expired": ("danger", _("操作证已过期")),
+    "expiring": ("warning", _("操作证即将到期")),
+    "missing": ("danger", _("缺操作证")),
+}
+
+
+def certificate_badge(worker, *, with_date: bool = True) -> str:
+    """The 特种作业操作证 of a worker: its validity, flagged when expired, expiring or missing."""
+    state = worker.certificate_state()
+    if state == "none":
+        return format_html('<span class="text-muted">{}</span>', "—")
+    if state == "valid":
+        return format_html('<span class="text-nowrap">{}</span>', worker.cert_expiry.isoformat())
+    colour, label = CERTIFICATE_BADGES[state]
+    expiry = worker.cert_expiry.isoformat() if worker.cert_expiry and with_date else ""
+    return format_html(
+        '<span class="text-nowrap">{} <span class="badge text-bg-{}" data-testid="cert-badge">{}</span></span>',
+        expiry,
+        colour,
+        label,
+    )
 
 
 LEVEL_BADGES = {"beyond_scale": "danger", "danda": "warning", "none": "secondary"}

@@ -24,8 +24,9 @@ from anjian.common.generic import (
     scoped_object_or_404,
 )
 from anjian.common.imports import ImportView
-from anjian.common.scope import can, can_many, has_role, may
+from anjian.common.scope import can, has_role, may, restrict
 from anjian.common.text import labelled
+from anjian.common.validation import chunks
 from anjian.construction import dashboard, selectors, services
 from anjian.construction.filtersets import (
     EnterpriseProfileFilterSet,
@@ -52,6 +53,7 @@ from anjian.construction.forms import (
     WorkerForm,
 )
 from anjian.construction.imports import ProjectImport, WorkerImport
+from anjian.construction.imports_equipment import MACHINE_EXPORT_COLUMNS
 from anjian.construction.models import EnterpriseProfile, HighRiskWork, Machine, Project, Worker
 from anjian.construction.tables import (
     EnterpriseProfileTable,
@@ -59,8 +61,10 @@ from anjian.construction.tables import (
     MachineTable,
     ProjectTable,
     WorkerTable,
+    certificate_badge,
     inspection_badge,
     level_badge,
+    qualification_badge,
 )
 from anjian.orgs.choices import Role
 
@@ -118,7 +122,13 @@ class EnterpriseListView(ObjectListView):
         (gettext_lazy("信用评分"), "credit_score"),
         (gettext_lazy("风险等级"), "risk_grade"),
         (gettext_lazy("所在街镇"), "enterprise.division.name"),
+        (gettext_lazy("资质数"), "quals_total"),
+        (gettext_lazy("已过期资质数"), "quals_expired"),
+        (gettext_lazy("90 日内到期资质数"), "quals_expiring"),
     ]
+
+    def get_queryset(self):
+        return selectors.with_qualification_counts(super().get_queryset(), timezone.localdate())
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -141,7 +151,7 @@ class EnterpriseDetailView(ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         profile = self.object
         user = self.request.user
-        ctx["qualifications"] = list(profile.qualifications.all())
+        ctx["qualifications"] = [(q, qualification_badge(q)) for q in profile.qualifications.all()]
         unit = profile.enterprise_id
         projects = Project.objects.restrict(user, "view").filter(
             Q(builder_id=unit) | Q(contractor_id=unit) | Q(supervisor_id=unit)
@@ -397,6 +407,8 @@ class WorkerDetailView(ObjectDetailView):
         user = self.request.user
         today = timezone.localdate()
         ctx["can_unmask"] = can(user, "unmask", worker)
+        if worker.certificate_state(today) in ("expired", "expiring", "missing"):
+            ctx["certificate_flag"] = certificate_badge(worker, with_date=False)
         ctx["allowed"], ctx["age_reason"] = worker.age_verdict(today) if worker.birth_date <= today else (True, "")
         ctx["can_raise"] = (
             not ctx["allowed"]
@@ -433,7 +445,8 @@ class WorkerImportView(ImportView):
 # ---------------------------------------------------------------------------
 @login_required
 def over_age(request):
-    """Per project, the workers on site who are over (or under) age on the check date (today by default)."""
+    """Per project, the workers on site on the check date (today by default; for a past date, those
+    on site that day, whether or not they have left since) who are over (or under) age on it."""
     form = OverAgeForm(request.GET or None)
     today = timezone.localdate()
     on, town = today, None
@@ -447,10 +460,18 @@ def over_age(request):
         # The button where the hazard can be registered: the worker is in the user's scope and the
         # project's supervising unit is one the user registers hazards for.
         units = set(services.hazard_services.units_for(user, "add").values_list("pk", flat=True))
-        workers = [
-            w for _p, rows in groups for w, _r in rows if not w.age_hazard_id and w.project.supervising_unit_id in units
+        # (A worker who has left since the check date is listed but no longer raised.)
+        pks = [
+            w.pk
+            for _p, rows in groups
+            for w, _r in rows
+            if not w.age_hazard_id and w.on_site and w.project.supervising_unit_id in units
         ]
-        raisable = can_many(user, "raise_hazard", workers)
+        raisable = set()
+        for part in chunks(pks):
+            raisable.update(
+                restrict(Worker.objects.filter(pk__in=part), user, "raise_hazard").values_list("pk", flat=True)
+            )
     return render(
         request,
         "construction/over_age.html",
@@ -497,24 +518,6 @@ def worker_raise_hazard(request, pk: int):
 # ---------------------------------------------------------------------------
 # 危大工程
 # ---------------------------------------------------------------------------
-HIGH_RISK_EXPORT_COLUMNS = [
-    (gettext_lazy("工程名称"), "name"),
-    (gettext_lazy("工程项目"), "project.name"),
-    (gettext_lazy("施工许可证号"), "project.permit_no"),
-    (gettext_lazy("所在街镇"), "project.town.name"),
-    (gettext_lazy("类别"), "get_category_display"),
-    (gettext_lazy("参数"), lambda w: "；".join(f"{k}={v}" for k, v in (w.parameters or {}).items())),
-    (gettext_lazy("等级"), "get_level_display"),
-    (gettext_lazy("判定依据"), lambda w: "；".join(b["label"] for b in w.basis or [])),
-    (gettext_lazy("依据版本"), "criteria_version"),
-    (gettext_lazy("状态"), "get_status_display"),
-    (gettext_lazy("未完成义务"), lambda w: "、".join(str(o["short"]) for o in w.open_obligations())),
-    (gettext_lazy("专项方案审批日期"), "plan_approved_on"),
-    (gettext_lazy("专家论证日期"), "demonstration_on"),
-    (gettext_lazy("论证结论"), "demonstration_conclusion"),
-    (gettext_lazy("计划开始日期"), "planned_start"),
-    (gettext_lazy("计划完成日期"), "planned_finish"),
-]
 
 
 class HighRiskWorkListView(ObjectListView):
@@ -524,8 +527,16 @@ class HighRiskWorkListView(ObjectListView):
     title = gettext_lazy("危大工程")
     create_url = "construction:high_risk_add"
     create_roles = _UNIT_WORKERS
+    import_url = "construction:high_risk_import"
+    import_roles = _UNIT_WORKERS
     export_filename = "high-risk-works"
-    export_columns = HIGH_RISK_EXPORT_COLUMNS
+
+    @property
+    def export_columns(self):
+        # The import's headers (a column per category parameter), then what the rule computed.
+        from anjian.construction.imports_equipment import high_risk_export_columns
+
+        return high_risk_export_columns()
 
 
 class HighRiskWorkCreateView(ObjectEditView):
@@ -665,22 +676,6 @@ def high_risk_demonstration(request, pk: int):
 # ---------------------------------------------------------------------------
 # 起重机械
 # ---------------------------------------------------------------------------
-MACHINE_EXPORT_COLUMNS = [
-    (gettext_lazy("备案编号"), "record_no"),
-    (gettext_lazy("设备类型"), "get_machine_type_display"),
-    (gettext_lazy("制造单位"), "manufacturer"),
-    (gettext_lazy("规格型号"), "model_no"),
-    (gettext_lazy("出厂编号"), "factory_no"),
-    (gettext_lazy("出厂日期"), "factory_date"),
-    (gettext_lazy("工程项目"), "project.name"),
-    (gettext_lazy("施工许可证号"), "project.permit_no"),
-    (gettext_lazy("安装日期"), "installed_on"),
-    (gettext_lazy("安装单位"), "installer"),
-    (gettext_lazy("定期检验日期"), "inspected_on"),
-    (gettext_lazy("检验有效期至"), "inspection_valid_until"),
-    (gettext_lazy("使用登记编号"), "use_registration_no"),
-    (gettext_lazy("使用登记日期"), "use_registered_on"),
-]
 
 
 class MachineListView(ObjectListView):
@@ -690,8 +685,10 @@ class MachineListView(ObjectListView):
     title = gettext_lazy("起重机械")
     create_url = "construction:machine_add"
     create_roles = _UNIT_WORKERS
+    import_url = "construction:machine_import"
+    import_roles = _UNIT_WORKERS
     export_filename = "machines"
-    export_columns = MACHINE_EXPORT_COLUMNS
+    export_columns = MACHINE_EXPORT_COLUMNS  # the import's headers (imports_equipment), so a sheet round-trips
 
 
 class MachineExpiringListView(MachineListView):

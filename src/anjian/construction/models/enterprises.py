@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -36,6 +38,10 @@ def _profile_scope(prefix: str) -> ScopeFields:
 
 
 PROFILE_SCOPE = _profile_scope("enterprise")
+
+# A qualification "expiring": its validity ends within this many days (flagged on the lists, so a
+# renewal is started in time; 资质证书延续 is applied for before expiry).
+QUALIFICATION_EXPIRING_DAYS = 90
 
 
 class EnterpriseProfile(AnjianModel):
@@ -122,3 +128,12 @@ class Qualification(AnjianModel):
     @property
     def is_expired(self) -> bool:
         return self.expiry < timezone.localdate()
+
+    def state(self, on=None) -> str:
+        """``expired`` (validity past on ``on``, today by default), ``expiring`` (within 90 days) or ``valid``."""
+        on = on or timezone.localdate()
+        if self.expiry < on:
+            return "expired"
+        if self.expiry <= on + dt.timedelta(days=QUALIFICATION_EXPIRING_DAYS):
+            return "expiring"
+        return "valid"

@@ -78,11 +78,13 @@ class WorkerRegistrationTests(AnjianTestCase):
         with self.assertRaises(ValidationError):
             new_worker(self.a, self.project, age=51, sex="female")
         # 架子工 is high-risk whatever was typed: a man of 56 may not enter as one, but may as a 普工.
-        with self.assertRaises(ValidationError):
-            new_worker(self.a, self.project, age=56, trade="scaffolder", high_risk=False)
+        cert = {"cert_no": "沪A20260001", "cert_expiry": timezone.localdate() + dt.timedelta(days=300)}
+        with self.assertRaises(ValidationError) as caught:
+            new_worker(self.a, self.project, age=56, trade="scaffolder", high_risk=False, **cert)
+        self.assertEqual(set(caught.exception.error_dict), {"id_number"})
         worker = new_worker(self.a, self.project, age=56, trade="general")
         self.assertFalse(worker.high_risk)
-        self.assertTrue(new_worker(self.a, self.project, age=30, trade="scaffolder").high_risk)
+        self.assertTrue(new_worker(self.a, self.project, age=30, trade="scaffolder", **cert).high_risk)
 
     def test_under_18_is_refused(self):
         with self.assertRaises(ValidationError) as caught:
@@ -208,7 +210,7 @@ class OverAgeTests(AnjianTestCase):
 
     def test_the_sweep_lists_over_age_workers_on_site_only(self):
         found = selectors.over_age_workers(self.a.safety_staff, timezone.localdate())
-        self.assertEqual([w for w, _r in found], [self.old])
+        self.assertEqual([w.pk for w, _r in found], [self.old.pk])
         self.assertIn("60 周岁", found[0][1])
         # Before the 60th birthday the same worker was allowed.
         earlier = timezone.localdate() - dt.timedelta(days=101)
