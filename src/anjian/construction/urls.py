@@ -84,3 +84,11 @@ urlpatterns += [
     path("fire-reviews/<int:pk>/", safety.FireReviewDetailView.as_view(), name="fire_review_detail"),
     path("fire-reviews/<int:pk>/edit/", safety.FireReviewEditView.as_view(), name="fire_review_edit"),
 ]
+
+# The Excel imports of 危大工程 and 起重机械: their own views module.
+from anjian.construction import views_equipment as equipment  # noqa: E402
+
+urlpatterns += [
+    path("high-risk/import/", equipment.HighRiskWorkImportView.as_view(), name="high_risk_import"),
+    path("machines/import/", equipment.MachineImportView.as_view(), name="machine_import"),
+]
