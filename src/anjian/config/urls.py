@@ -33,6 +33,9 @@ router.register("escalations", EscalationViewSet, basename="escalation")
 for _app in ("plans", "hazards", "construction", "buildings"):
     for _prefix, _viewset, _basename in import_module(f"anjian.{_app}.api.routes").ROUTES:
         router.register(_prefix, _viewset, basename=_basename)
+# The field inspections' endpoints (inspections/api_field.py).
+for _prefix, _viewset, _basename in import_module("anjian.inspections.api_field").ROUTES:
+    router.register(_prefix, _viewset, basename=_basename)
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
@@ -52,6 +55,8 @@ urlpatterns = [
     path("hazards/", include("anjian.hazards.urls")),
     path("construction/", include("anjian.construction.urls")),
     path("buildings/", include("anjian.buildings.urls")),
+    path("inspections/", include("anjian.inspections.urls")),
+    path("public/", include("anjian.inspections.urls_public")),
     path("", include("anjian.common.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -141,8 +141,13 @@ class OfficerProfile(AnjianModel):
     cert_valid_until = models.DateField(_("执法证有效期至"))
     in_pool = models.BooleanField(_("参加抽取"), default=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    # The unit that keeps the register (e.g. 安全监管科), which is seldom the officer's own (监督站):
+    # both see and keep the officer's entry.
+    keeper = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("维护单位")
+    )
 
-    scope_fields = ScopeFields(unit=("user__unit",))
+    scope_fields = ScopeFields(unit=("user__unit", "keeper"))
 
     class Meta:
         ordering = ["user__username"]
@@ -191,7 +196,7 @@ class OfficerRelation(AnjianModel):
     kind = models.CharField(_("关系"), max_length=20, choices=RelationKind.choices)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
-    scope_fields = ScopeFields(unit=("officer__user__unit",))
+    scope_fields = ScopeFields(unit=("officer__user__unit", "officer__keeper"))
 
     class Meta:
         ordering = ["officer", "enterprise", "kind"]

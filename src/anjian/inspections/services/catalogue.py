@@ -22,7 +22,7 @@ ITEM_FIELDS = ("code", "name", "basis", "subject_type", "method", "frequency", "
 POOL_FIELDS = ("name", "subject_type", "filter_spec", "unit", "note")
 PLAN_FIELDS = ("title", "year", "period", "period_no", "unit", "basis")
 TARGET_FIELDS = ("sector", "item", "target_count", "note")
-OFFICER_FIELDS = ("cert_valid_from", "cert_valid_until", "in_pool", "note")
+OFFICER_FIELDS = ("cert_valid_from", "cert_valid_until", "in_pool", "keeper", "note")
 RELATION_FIELDS = ("enterprise", "kind", "note")
 
 

@@ -123,3 +123,19 @@ def recompute_grades(*, actor, subject_type: str | None = None, today=None) -> i
             qs = qs.restrict(actor, "view")
         total += len(grade_subjects(qs.order_by("pk"), scheme=scheme, today=today))
     return total
+
+
+@service
+def scheme_new_version(*, actor, name: str, spec: dict, unit, note: str = "", activate: bool = True) -> GradingScheme:
+    """A new version of the scheme (a version some grade was computed under is never edited);
+    with ``activate`` it becomes the one in force and the previous one is kept, not in force."""
+    if actor is not None and not has_role(actor, *allowed_roles(GradingScheme, "add")):
+        raise PermissionDenied(_("您的角色无权制定风险分级方案"))
+    last = GradingScheme.objects.order_by("-version").values_list("version", flat=True).first() or 0
+    if activate:
+        for old in GradingScheme.objects.filter(is_active=True):
+            old.is_active = False
+            save_validated(old)
+    scheme = GradingScheme(name=name, version=last + 1, spec=spec, unit=unit, note=note, is_active=activate)
+    save_validated(scheme)
+    return scheme

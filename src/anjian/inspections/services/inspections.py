@@ -26,6 +26,7 @@ from anjian.common.exceptions import DomainError, OutOfScope, TransitionNotAllow
 from anjian.common.scope import allowed_roles, can, has_role
 from anjian.common.services import apply_fields, lock_for_update, save_validated, service
 from anjian.common.text import join_list
+from anjian.construction.models import Project
 from anjian.hazards import services as hazard_services
 from anjian.hazards.choices import HazardSource, Sector
 from anjian.inspections import watermark
@@ -172,6 +173,12 @@ def inspection_create(*, actor, data: dict, members: Sequence, leader=None) -> I
         errors.update(exc.update_error_dict({}))
     if inspection.planned_on:
         errors.update(_check_team(members, inspection.planned_on))
+    if (
+        actor is not None
+        and inspection.project_id
+        and not Project.objects.restrict(actor, "view").filter(pk=inspection.project_id).exists()
+    ):
+        errors["project"] = ValidationError(_("该工程项目不在您的数据范围内"), code="out_of_scope")
     if actor is not None and inspection.unit_id and not _units_for(actor, "add").filter(pk=inspection.unit_id).exists():
         errors["unit"] = ValidationError(_("该检查单位不在您可登记的范围内"), code="out_of_scope")
     officer_only = actor is not None and has_role(actor, Role.OFFICER) and not has_role(actor, *KEEPER_ROLES)

@@ -29,7 +29,7 @@ def officer(a, username: str, *, cert_no: str = "沪建执 X", valid_days: int =
     if role:
         RoleAssignment.objects.create(user=user, role=Role.OFFICER, unit=user.unit, scope=DataScope.UNIT_SUBTREE)
     return OfficerProfile.objects.create(
-        user=user, cert_valid_until=timezone.localdate() + dt.timedelta(days=valid_days)
+        user=user, keeper=a.safety, cert_valid_until=timezone.localdate() + dt.timedelta(days=valid_days)
     )
 
 
