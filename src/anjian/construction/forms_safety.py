@@ -166,6 +166,8 @@ class AccidentImportForm(EnterpriseByUsccMixin, AccidentForm):
         day, time = data.pop("occurred_on", None), data.pop("occurred_time", None)
         if day is not None and time is not None:
             data["occurred_at"] = timezone.make_aware(dt.datetime.combine(day, time))
+        if not data.get("enterprise") and data.get("project") and "enterprise_uscc" not in self.errors:
+            data["enterprise"] = data["project"].contractor  # a blank code: the general contractor
         return data
 
 
