@@ -3,6 +3,7 @@
 
     .venv/bin/python benchmarks/bench_hazards.py --postgres postgres://postgres@127.0.0.1:5432/anjian [--scale city]
     .venv/bin/python benchmarks/bench_hazards.py --postgres URL --hazards 100000 --import-rows 10000   # quick
+    .venv/bin/python benchmarks/bench_hazards.py --postgres URL --only-import [--import-rows 20000]   # the import alone
 
 ``--scale`` (or the environment variable ``ANJIAN_BENCH_SCALE``) sets the size: ``district`` (the
 default) generates 100,000 hazards, ``city`` 1,000,000; ``--hazards N`` overrides either.
@@ -847,11 +848,12 @@ def orchestrate(args) -> int:
         return 1 if os.environ.get("CI", "").lower() == "true" else 0
     status = 0
     try:
-        with runner.PostgresDatabase(args.postgres)("hz_reads") as (url, workdir):
-            env = runner.child_env(url, "postgresql", workdir)
-            doc["seed"] = run_step(env, "seed", args)
-            doc["list"] = run_step(env, "list", args)
-            doc["figures"] = run_step(env, "figures", args)
+        if not args.only_import:
+            with runner.PostgresDatabase(args.postgres)("hz_reads") as (url, workdir):
+                env = runner.child_env(url, "postgresql", workdir)
+                doc["seed"] = run_step(env, "seed", args)
+                doc["list"] = run_step(env, "list", args)
+                doc["figures"] = run_step(env, "figures", args)
         if args.import_rows:
             with runner.PostgresDatabase(args.postgres)("hz_import") as (url, workdir):
                 env = runner.child_env(url, "postgresql", workdir)
@@ -885,6 +887,7 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--hazards", type=int, help="hazards generated for list/figures (default: by --scale)")
     parser.add_argument("--import-rows", type=int, default=100_000, help="rows of the Excel import (100000; 0 skips)")
+    parser.add_argument("--only-import", action="store_true", help="run the Excel import step alone (no list/figures)")
     parser.add_argument("--repeat", type=int, default=15, help="timed repetitions per list measurement (15)")
     parser.add_argument("--output", metavar="FILE", help="also write the JSON document to FILE")
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
