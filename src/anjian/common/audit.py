@@ -880,7 +880,7 @@ def _verify_here(connection, bounds, chunk, anchor):
         try:
             for lo, hi in bounds:
                 yield audit_chain.verify_rows(
-                    audit_chain.window_chunks(cursor, connection.vendor, lo, hi, chunk), anchor
+                    audit_chain.window_chunks_for(cursor, connection.vendor, lo, hi, chunk), anchor
                 )
         finally:
             cursor.close()

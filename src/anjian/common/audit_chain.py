@@ -90,6 +90,9 @@ _ZERO = dt.timedelta(0)
 def iso_utc(value: dt.datetime | str) -> str:
     """An event time as hashed: ISO-8601, UTC, microseconds. Naive values (SQLite) are UTC."""
     if isinstance(value, str):
+        # PostgreSQL's, as select_sql formats it (to_char in UTC): already the hashed form.
+        if len(value) == 32 and value[10] == "T" and value.endswith("+00:00"):
+            return value
         # SQLite's stored form, "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC: rewritten without parsing.
         if len(value) == 26 and value[10] == " " and value[19] == ".":
             return f"{value[:10]}T{value[11:]}+00:00"
@@ -171,11 +174,16 @@ def row_hash(row) -> str:
 # ---------------------------------------------------------------------------
 # Verifying one window of the chain
 # ---------------------------------------------------------------------------
+PG_AT_TEXT = """to_char("at" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')"""
+
+
 def select_sql(vendor: str, *, lower: bool) -> str:
     cols = ", ".join(f'"{c}"' for c in COLUMNS)
     if vendor == "postgresql":
-        # jsonb as text: a bare psycopg connection would parse it with the (slower) json module
-        cols = cols.replace('"changes"', '"changes"::text')
+        # jsonb as text: a bare psycopg connection would parse it with the (slower) json module; the
+        # time as the text that is hashed, whatever the session's TimeZone and DateStyle (the server
+        # formats it anyway; parsing it into a datetime and back cost more than the rest of a row)
+        cols = cols.replace('"changes"', '"changes"::text').replace('"at"', PG_AT_TEXT)
     mark = "?" if vendor == "sqlite" else "%s"
     where = f'"seq" > {mark} AND "seq" <= {mark}' if lower else f'"seq" <= {mark}'
     return f'SELECT {cols} FROM "{TABLE}" WHERE {where} ORDER BY "seq"'  # noqa: S608 - constants only
@@ -192,19 +200,46 @@ def verify_rows(chunks, anchor: tuple[int, str] | None = None) -> dict:
     count = 0
     anchor_hash = None
     error = None
+    fast = orjson is not None
+    sha256, dumps, loads, iso = hashlib.sha256, (orjson.dumps if fast else None), parse_json, iso_utc
     for rows in chunks:
         for row in rows:
-            seq = row[0]
-            prev = row[11]
-            stored = row[13]
+            seq, at, actor_id, actor_name, request_id, ip, action, otype, oid, orepr, changes, prev, alg, stored = row
             if last_seq is None:
                 first_seq, first_prev = seq, prev
             elif seq != last_seq + 1:
                 error = ("gap", last_seq + 1, seq)
             elif prev != last_hash:
                 error = ("prev", seq)
-            if error is None and row_hash(row) != stored:
-                error = ("hash", seq)
+            if error is None:
+                # row_hash, inlined for the common case (SHA-256, orjson): the same bytes, a third less work
+                if fast and alg == "sha256" and type(prev) is str:
+                    if type(changes) is str:
+                        changes = loads(changes)
+                    data = {
+                        "seq": seq,
+                        "at": iso(at),
+                        "actor_id": actor_id,
+                        "actor_name": actor_name,
+                        "request_id": request_id,
+                        "ip": ip,
+                        "action": action,
+                        "object_type": otype,
+                        "object_id": oid,
+                        "object_repr": orepr,
+                        "changes": changes,
+                        "prev_hash": prev,
+                        "hash_alg": alg,
+                    }
+                    try:
+                        canonical = dumps(data, option=_SORT)
+                    except (TypeError, orjson.JSONEncodeError):
+                        canonical = _std_canonical(data)
+                    ok = sha256(prev.encode("utf-8") + canonical).hexdigest() == stored
+                else:
+                    ok = row_hash(row) == stored
+                if not ok:
+                    error = ("hash", seq)
             if error is None and anchor is not None and seq == anchor[0]:
                 if stored != anchor[1]:
                     error = ("anchor", seq)
@@ -248,6 +283,33 @@ def window_chunks(cursor, vendor: str, lo: int | None, hi: int, chunk: int):
         lo = top
 
 
+# COPY's column types, in COLUMNS order (the time and changes come as text, see select_sql).
+_PG_COPY_TYPES = ["int8", "text", "int8"] + ["text"] * 11
+
+
+def window_rows_copy(cursor, lo: int | None, hi: int):
+    """PostgreSQL: the rows of seq window (lo, hi] as one ``COPY … TO STDOUT`` stream (one chunk).
+
+    The server goes on producing rows while this process hashes the ones it has (a query per chunk
+    leaves one of them idle at a time), and psycopg parses the rows in C; the socket's flow control
+    keeps memory flat. The bounds are integers formatted into the statement (COPY takes no parameters).
+    """
+    if lo is None:
+        sql = select_sql("postgresql", lower=False).replace("%s", str(int(hi)))
+    else:
+        sql = select_sql("postgresql", lower=True).replace("%s", str(int(lo)), 1).replace("%s", str(int(hi)), 1)
+    with cursor.copy(f"COPY ({sql}) TO STDOUT") as copy:
+        copy.set_types(_PG_COPY_TYPES)
+        yield copy.rows()
+
+
+def window_chunks_for(cursor, vendor: str, lo: int | None, hi: int, chunk: int):
+    """The rows of window (lo, hi], the fastest way the database offers (COPY on PostgreSQL)."""
+    if vendor == "postgresql":
+        return window_rows_copy(cursor, lo, hi)
+    return window_chunks(cursor, vendor, lo, hi, chunk)
+
+
 def connect(vendor: str, params: dict):
     if vendor == "postgresql":
         import psycopg
@@ -269,6 +331,6 @@ def verify_window_in_worker(task: tuple) -> dict:
     conn = connect(vendor, params)
     try:
         cursor = conn.cursor()
-        return verify_rows(window_chunks(cursor, vendor, lo, hi, chunk), anchor)
+        return verify_rows(window_chunks_for(cursor, vendor, lo, hi, chunk), anchor)
     finally:
         conn.close()

@@ -287,7 +287,15 @@ def board_rows(plan: WorkPlan, tasks, as_of: dt.date | None = None, view: str = 
     marks: dict[int, dict[int, list[tuple[str, str]]]] = defaultdict(dict)  # task → month index → marks
     co_units: dict[int, list[str]] = defaultdict(list)
     if task_rows:
-        page = tasks.values("pk") if isinstance(tasks, QuerySet) else [t[0] for t in task_rows]
+        # Which tasks' milestones and co-units to read: all of the plan's when every row of it may be on
+        # the board (one indexed join; what is read for a task not shown is never looked up), else the
+        # page's rows (a sliced queryset as a subquery, a list as its ids).
+        if isinstance(tasks, QuerySet) and not tasks.query.is_sliced:
+            page = Q(task__plan_id=plan.pk)
+        elif isinstance(tasks, QuerySet):
+            page = Q(task__in=tasks.values("pk"))
+        else:
+            page = Q(task__in=[t[0] for t in task_rows])
         symbol = SqlCase(
             When(done_on__lte=as_of, then=Value("✓")),
             When(kind=MilestoneKind.MILESTONE, then=Value("●")),
@@ -297,7 +305,7 @@ def board_rows(plan: WorkPlan, tasks, as_of: dt.date | None = None, view: str = 
         # A period or milestone sits in the month it belongs to; its tooltip gives the due date,
         # which a holiday may have moved into the next month.
         for task_id, index, mark, tip in (
-            Milestone.objects.filter(task__in=page, planned_on__year=year)
+            Milestone.objects.filter(page, planned_on__year=year)
             .order_by("due_date")
             .annotate(
                 index=Cast(Substr(_date_text("planned_on"), 6, 2), output_field=IntegerField()) - 1,
@@ -313,7 +321,7 @@ def board_rows(plan: WorkPlan, tasks, as_of: dt.date | None = None, view: str = 
                 by_month[index] = [(mark, tip)]
         through = Task.co_units.through
         for task_id, name in (
-            through.objects.filter(task__in=page).order_by("orgunit__path").values_list("task_id", "orgunit__name")
+            through.objects.filter(page).order_by("orgunit__path").values_list("task_id", "orgunit__name")
         ):
             co_units[task_id].append(name)
     start_month = plan.start_date.month if plan.start_date.year == year else 1
@@ -321,30 +329,41 @@ def board_rows(plan: WorkPlan, tasks, as_of: dt.date | None = None, view: str = 
     no_unit, no_section = _("未分工"), _("会议决定与约谈承诺")
     url_head, url_tail = _task_url_template()
     spans: dict[tuple[str, int], list[BoardCell]] = {}  # (status, last month) → the row's cells without marks
+    labels: dict[object, str] = {}  # group key → heading, built once per group
+    by_unit = view == "unit"
     rows = []
+    append = rows.append
     for pk, code, text, end, unit_id, unit_name, section_id, section_label, section_title, status in task_rows:
-        end_year = int(end[:4]) if end else None
-        end_month = 12 if end_year is None or end_year > year else (int(end[5:7]) if end_year == year else 0)
-        base = spans.get((status, end_month))
+        # The deadline's year and month from its ISO text; the month cells from start to deadline.
+        if end:
+            end_year = int(end[:4])
+            end_month = 12 if end_year > year else (int(end[5:7]) if end_year == year else 0)
+        else:
+            end_year, end_month = None, 12
+        span = (status, end_month)
+        base = spans.get(span)
         if base is None:
             css = f"st-{status}"
-            base = spans[(status, end_month)] = [
-                BoardCell(css if start_month <= month <= end_month else "") for month in range(1, 13)
-            ]
+            base = spans[span] = [BoardCell(css if start_month <= month <= end_month else "") for month in range(1, 13)]
         cells = list(base)
-        by_month = marks.get(pk) or {}
-        if end_year == year:
-            by_month.setdefault(end_month - 1, []).append(("◆", due_label % {"d": end[5:10]}))
-        elif end_year is not None and end_year > year:
-            by_month.setdefault(11, []).append(("→", due_label % {"d": end[:10]}))
-        for index, cell_marks in by_month.items():
-            cells[index] = BoardCell(base[index].css, cell_marks)
-        if view == "unit":
-            key, label = unit_id, unit_name or no_unit
-        else:
-            key, label = section_id, (f"{section_label}{section_title}" if section_id else no_section)
+        by_month = marks.get(pk)
+        if end_year is not None and end_year >= year:
+            if by_month is None:
+                by_month = {}
+            if end_year == year:
+                by_month.setdefault(end_month - 1, []).append(("◆", due_label % {"d": end[5:10]}))
+            else:
+                by_month.setdefault(11, []).append(("→", due_label % {"d": end[:10]}))
+        if by_month:
+            for index, cell_marks in by_month.items():
+                cells[index] = BoardCell(base[index].css, cell_marks)
+        key = unit_id if by_unit else section_id
+        label = labels.get(key)
+        if label is None:
+            section = f"{section_label}{section_title}" if section_id else no_section
+            label = labels[key] = (unit_name or no_unit) if by_unit else section
         task = BoardTask(pk, code, text, unit_id, unit_name, f"{url_head}{pk}{url_tail}", key, label)
-        rows.append(BoardRow(task, status, co_units.get(pk, []), cells))
+        append(BoardRow(task, status, co_units.get(pk) or [], cells))
     return rows
 
 
