@@ -171,7 +171,9 @@ def _fire_reviews(stdout=None) -> None:
         roll = rng.random()
         if roll < 0.15:
             continue  # completed without an acceptance or filing: the flag shows it
-        applied = min(today - dt.timedelta(days=15), max(design_on + dt.timedelta(days=60), project.planned_finish))
+        applied = min(
+            today - dt.timedelta(days=15), max(design_on + dt.timedelta(days=60), project.planned_finish or design_on)
+        )
         if roll < 0.55:
             result = "failed" if roll < 0.22 else "passed"
             rows.append(_row(project, "acceptance", applied, result, n, rng))

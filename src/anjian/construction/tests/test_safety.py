@@ -486,3 +486,28 @@ class FireReviewPageTests(AnjianTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "只用于备案")
         self.assertFalse(FireReview.objects.exists())
+
+
+class SafetyDemoTests(AnjianTestCase):
+    def test_the_demo_loads_accidents_of_several_levels_and_fire_reviews_once(self):
+        from anjian.construction import demo_safety
+
+        for n in range(8):
+            new_project(self.a, name=f"在建{n}")
+        for n in range(12):
+            new_project(self.a, name=f"竣工{n}", status="completed")
+        demo_safety.load()
+        levels = set(Accident.objects.values_list("level", flat=True))
+        self.assertEqual(levels, {"general", "relatively_major", "major"})
+        self.assertEqual(
+            set(Accident.objects.values_list("status", flat=True)),
+            {"reported", "investigating", "accountability", "closed"},
+        )
+        for closed in Accident.objects.filter(status="closed"):
+            self.assertEqual(closed.open_items(), [])
+        year = timezone.localtime().year
+        self.assertTrue(all(timezone.localtime(a.occurred_at).year == year for a in Accident.objects.all()))
+        self.assertTrue(FireReview.objects.filter(kind="acceptance").exists())
+        counts = (Accident.objects.count(), FireReview.objects.count())
+        demo_safety.load()
+        self.assertEqual((Accident.objects.count(), FireReview.objects.count()), counts)
