@@ -12,6 +12,9 @@ ANJIAN := $(VENV)/bin/anjian
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 ANJIAN_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/anjian
+# Test processes (pytest-xdist): two keep both cores of a small machine busy; a test file runs whole in one.
+TEST_WORKERS ?= 2
+PYTEST := $(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile
 VENDOR := src/anjian/static/vendor
 
 export ANJIAN_HOME := $(CURDIR)
@@ -101,13 +104,13 @@ test: install vendor system-deps messages lint test-sqlite test-postgres
 
 test-sqlite: install vendor
 	@echo "== tests on SQLite =="
-	env -u DATABASE_URL $(VENV)/bin/pytest -q
+	env -u DATABASE_URL $(PYTEST)
 
 # With CI=true a missing PostgreSQL fails the run; elsewhere it is reported and skipped.
 test-postgres: install vendor
 	@if $(PY) -c "import psycopg; u='$(ANJIAN_TEST_DATABASE_URL)'; psycopg.connect(u.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "== tests on PostgreSQL ($(ANJIAN_TEST_DATABASE_URL)) =="; \
-	  DATABASE_URL='$(ANJIAN_TEST_DATABASE_URL)' $(VENV)/bin/pytest -q; \
+	  DATABASE_URL='$(ANJIAN_TEST_DATABASE_URL)' $(PYTEST); \
 	elif [ "$${CI:-}" = "true" ]; then \
 	  echo "PostgreSQL is not reachable at $(ANJIAN_TEST_DATABASE_URL), and CI=true: failing."; exit 1; \
 	else \
