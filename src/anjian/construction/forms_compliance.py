@@ -187,11 +187,13 @@ class _ImportInit:
 class LicenceImportForm(EnterpriseByUsccMixin, _ImportInit, LicenceForm):
     enterprise = None
     enterprise_uscc = _code(_("企业统一社会信用代码"), required=True)
+    action = forms.ChoiceField(label=_("发证机关处理状态"), choices=LicenceAction.choices, required=False)
     uscc_fields = {"enterprise_uscc": "enterprise"}
 
 
 class ShiftImportForm(_ImportInit, ShiftForm):
     project = ResolvedRecordField(Project, label=_("工程项目"))
+    on_site = forms.NullBooleanField(label=_("在岗"), required=False)  # a blank cell: on site (the default)
 
 
 class PolicyImportForm(EnterpriseByUsccMixin, _ImportInit, PolicyForm):

@@ -164,7 +164,7 @@ def licence_register(*, actor, rows: Sequence[dict]):
     return _batch(
         SafetyLicence,
         actor=actor,
-        rows=[{"action": "valid", **r} if not r.get("action") else r for r in rows],
+        rows=[{**r, "action": r.get("action") or "valid"} for r in rows],
         fields=LICENCE_FIELDS,
         refused=_("您的角色无权登记安全生产许可证"),
         scope_check=_licence_scope,
@@ -259,7 +259,7 @@ def shift_register(*, actor, rows: Sequence[dict]):
     return _batch(
         LeaderShift,
         actor=actor,
-        rows=[{"on_site": True, **r} if r.get("on_site") is None else r for r in rows],
+        rows=[{**r, "on_site": True if r.get("on_site") is None else r["on_site"]} for r in rows],
         fields=SHIFT_FIELDS,
         refused=_("您的角色无权登记带班记录"),
         scope_check=_check_projects,
