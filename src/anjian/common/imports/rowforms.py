@@ -41,13 +41,27 @@ class RowForms:
     def __init__(self, spec: ImportSpec, ctx: ImportContext) -> None:
         self.form = spec.form_class(data={}, **spec.form_kwargs(ctx))
         form = self.form
-        # (name, the form's field, the field a resolved record is cleaned by, or None,
-        #  the html name, whether the field is a FileField, its clean_<name> method's name or None)
+        # Per field: (name, the form's field, the field a resolved record is cleaned by or None, the
+        # html name or None where the widget reads the data as ``data.get(name)``, whether it is a
+        # FileField, its clean_<name> method's name or None, what it cleans a blank ("" or None) to
+        # where that is fixed, else _UNKNOWN).
         self.plan = []
         for name, field in form.fields.items():
             resolved = ResolvedField(field) if isinstance(field, forms.ModelChoiceField) else None
             method = f"clean_{name}" if hasattr(form, f"clean_{name}") else None
-            self.plan.append((name, field, resolved, form.add_prefix(name), isinstance(field, forms.FileField), method))
+            html_name = form.add_prefix(name)
+            plain_widget = type(field.widget).value_from_datadict is forms.Widget.value_from_datadict
+            self.plan.append(
+                (
+                    name,
+                    field,
+                    resolved,
+                    html_name if not plain_widget or html_name != name else None,
+                    isinstance(field, forms.FileField),
+                    method,
+                    _blank_value(field),
+                )
+            )
 
     @staticmethod
     def suits(spec: ImportSpec) -> bool:
@@ -67,11 +81,16 @@ class RowForms:
         form._errors = ErrorDict(renderer=form.renderer)
         form.cleaned_data = cleaned = {}
         files = form.files
-        for name, field, resolved, html_name, is_file, method in self.plan:
+        for name, field, resolved, html_name, is_file, method, blank in self.plan:
             if field.disabled:
                 value = form.get_initial_for_field(field, name)
+            elif html_name is None:
+                value = data.get(name)
             else:
                 value = field.widget.value_from_datadict(data, files, html_name)
+            if blank is not _UNKNOWN and method is None and (value is None or value == ""):
+                cleaned[name] = blank
+                continue
             cleaner = resolved if resolved is not None and is_resolved(value) else field
             try:
                 if is_file:
@@ -87,6 +106,27 @@ class RowForms:
         row = copy.copy(form)
         form._bound_fields_cache = {}  # the row's copy keeps the one it was given
         return row
+
+
+_UNKNOWN = object()
+_DJANGO_METHODS = ("clean", "to_python", "validate", "run_validators")
+
+
+def _blank_value(field: forms.Field):
+    """What ``field.clean()`` makes of a blank cell, when that is the same for every row: an optional,
+    enabled field whose cleaning is Django's own (not overridden) and gives None or "" (immutable)."""
+    if field.required or field.disabled or isinstance(field, forms.FileField | forms.ModelMultipleChoiceField):
+        return _UNKNOWN
+    if not all(getattr(type(field), m).__module__.startswith("django.") for m in _DJANGO_METHODS):
+        return _UNKNOWN
+    try:
+        results = {field.clean(None), field.clean("")}
+    except (ValidationError, TypeError):  # refused, or a value that is no constant (a list)
+        return _UNKNOWN
+    if len(results) != 1:
+        return _UNKNOWN
+    value = results.pop()
+    return value if value is None or value == "" else _UNKNOWN
 
 
 def row_forms(spec: ImportSpec, ctx: ImportContext):

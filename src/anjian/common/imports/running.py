@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from anjian.common import audit
-from anjian.common.imports.cells import Lookups, as_text, convert, fold
+from anjian.common.imports.cells import FKS, Lookups, as_text, convert, fold
 from anjian.common.imports.reading import ImportFileError, ParsedFile, read_rows
 from anjian.common.imports.results import ImportResult
 from anjian.common.imports.rowforms import row_forms
@@ -19,7 +19,8 @@ from anjian.common.imports.specs import ImportContext, ImportSpec, is_resolved, 
 from anjian.common.models import AuditAction
 from anjian.common.services import service
 
-WRITE_BATCH = 500
+# Rows go to ``ImportSpec.write`` in batches of this many (a bulk service costs a few queries a batch).
+WRITE_BATCH = 2000
 # A progress callback hears of the validated rows every this many rows (and once at the end).
 PROGRESS_EVERY = 100
 
@@ -131,7 +132,15 @@ def import_rows(
         bad_fields: set[str] = set()
         data = dict(defaults)
         for column in present:
-            value, problem = convert(column, cells[column.index], lookups)
+            raw = cells[column.index]
+            if raw is None and column.kind != FKS:  # a blank cell: "" for the form, or “必填”
+                if column.required:
+                    result.add_error(row_no, column.header, _("必填，不能为空"))
+                    bad_fields.add(column.field)
+                else:
+                    data[column.field] = ""
+                continue
+            value, problem = convert(column, raw, lookups)
             if problem:
                 result.add_error(row_no, column.header, problem)
                 bad_fields.add(column.field)
