@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,15 +82,6 @@ def _require(actor, model, action: str, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _ensure_all_in_scope(actor, model, objs, action: str) -> None:
-    pks = [o.pk for o in objs]
-    visible = 0
-    for part in chunks(pks):
-        visible += restrict(model.objects.all(), actor, action).filter(pk__in=part).count()
-    if visible != len(pks):
-        raise OutOfScope()
-
-
 def _one(register, *, actor, data: dict):
     objs, errors = register(actor=actor, rows=[data])
     if errors:
@@ -136,6 +128,34 @@ def _composite_unique(model, built, fields: tuple[str, ...], field: str, message
         if key in taken or key in seen:
             _merge_error(errors, index, _field_error(field, message, "unique"))
         seen.add(key)
+
+
+class _OutOfScopeRows(Exception):
+    def __init__(self, indexes):
+        self.indexes = indexes
+
+
+def _write_in_scope(actor, model, built, errors, *, field: str, message: str) -> list:
+    """``bulk_create`` the rows; with an actor, in a savepoint that is undone when a row lands outside
+    the actor's scope — that row then gets an error on ``field`` (the unit was checked before, so it is
+    the place: a town user registering in another town), and nothing is written."""
+    objs = [o for _i, o in built]
+    if actor is None:
+        return model.objects.bulk_create(objs, batch_size=1000)
+    try:
+        with transaction.atomic():
+            saved = model.objects.bulk_create(objs, batch_size=1000)
+            visible = set()
+            for part in chunks([o.pk for o in saved]):
+                visible.update(restrict(model.objects.filter(pk__in=part), actor, "add").values_list("pk", flat=True))
+            outside = [index for index, obj in built if obj.pk not in visible]
+            if outside:
+                raise _OutOfScopeRows(outside)
+    except _OutOfScopeRows as exc:
+        for index in exc.indexes:
+            _merge_error(errors, index, _field_error(field, message, "out_of_scope"))
+        return []
+    return saved
 
 
 def _check_units(actor, model, built, errors) -> None:
@@ -217,9 +237,11 @@ def wall_register(*, actor, rows: Sequence[dict]) -> tuple[list[CurtainWall], di
     _check_units(actor, CurtainWall, built, errors)
     if errors:
         return [], dict(sorted(errors.items()))
-    walls = CurtainWall.objects.bulk_create([w for _i, w in built], batch_size=1000)
-    if actor is not None:
-        _ensure_all_in_scope(actor, CurtainWall, walls, "add")
+    walls = _write_in_scope(
+        actor, CurtainWall, built, errors, field="town", message=_("该街镇的玻璃幕墙不在您可登记的范围内")
+    )
+    if errors:
+        return [], dict(sorted(errors.items()))
     refresh_dues([w.pk for w in walls])
     return list(CurtainWall.objects.filter(pk__in=[w.pk for w in walls]).order_by("pk")), {}
 
@@ -323,9 +345,11 @@ def house_register(*, actor, rows: Sequence[dict]) -> tuple[list[RuralHouse], di
         return [], dict(sorted(errors.items()))
     for _i, house in built:
         house.derive()
-    houses = RuralHouse.objects.bulk_create([h for _i, h in built], batch_size=1000)
-    if actor is not None:
-        _ensure_all_in_scope(actor, RuralHouse, houses, "add")
+    houses = _write_in_scope(
+        actor, RuralHouse, built, errors, field="town", message=_("该街镇的农村房屋不在您可登记的范围内")
+    )
+    if errors:
+        return [], dict(sorted(errors.items()))
     return houses, {}
 
 

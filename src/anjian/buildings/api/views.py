@@ -51,7 +51,14 @@ class CurtainWallViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
         responses={201: WallCheckSerializer},
         summary=gettext_lazy("记录幕墙检查鉴定"),
     )
-    @action(detail=True, methods=["get", "post"], url_path="checks", url_name="checks", filterset_class=None)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="checks",
+        url_name="checks",
+        filterset_class=None,
+        pagination_class=None,
+    )
     def checks(self, request, pk=None):
         wall = self.get_object()
         if request.method == "GET":
