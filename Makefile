@@ -124,7 +124,7 @@ test-postgres: install vendor
 SCALE ?= district
 bench:
 	@$(MAKE) --no-print-directory install vendor >&2
-	@$(PY) -m pip install --quiet -e '.[test,bench]' >&2
+	@$(PY) -c 'import import_export' 2>/dev/null || $(PY) -m pip install --quiet -e '.[test,bench]' >&2
 	@$(PY) benchmarks/all.py --sqlite --postgres '$(ANJIAN_TEST_DATABASE_URL)' --scale '$(SCALE)'
 
 clean:
