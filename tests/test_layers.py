@@ -1,6 +1,6 @@
-"""The import direction of the layers (README "For developers"): config → domain apps → accounts →
-orgs → places → common. ``lint-imports`` checks the contract in pyproject.toml; the suite runs it so
-a circle or an upward import fails the build, not a later reader."""
+"""The import direction of the layers (README "For developers"): config → domain apps (… construction →
+buildings → plans|hazards) → accounts → orgs → places → common. ``lint-imports`` checks the contract in
+pyproject.toml; the suite runs it so a circle or an upward import fails the build, not a later reader."""
 
 import shutil
 import subprocess
@@ -17,3 +17,14 @@ def test_the_layers_import_downward_only():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 kept, 0 broken" in result.stdout
+
+
+def test_buildings_sits_between_construction_and_the_hazards():
+    """construction re-exports the curtain-wall rule from buildings; buildings uses the hazards'
+    unit lookups — so buildings is one layer below construction and above plans|hazards."""
+    import tomllib
+
+    layers = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"][0]["layers"]
+    position = {name.strip(): n for n, layer in enumerate(layers) for name in layer.split("|")}
+    assert position["anjian.construction"] < position["anjian.buildings"] < position["anjian.hazards"]
+    assert position["anjian.buildings"] < position["anjian.plans"]
