@@ -547,14 +547,38 @@ def high_risk_parameter_columns() -> dict[str, dict]:
     for code, spec in high_risk_work_categories().items():
         for name, param in spec["parameters"].items():
             unit = param.get("unit")
-            header = f"{param['label']}（{unit}）" if unit else param["label"]
+            label = param["label"]
+            header = f"{label}（{unit}）" if unit else _short_header(name, label)
             key = by_header.get(header)
             if key is None:
                 key = by_header[header] = f"param__{code}__{name}"
-                columns[key] = {"header": header, "type": param["type"], "members": {}, "categories": []}
+                columns[key] = {
+                    "header": header,
+                    "label": label,
+                    "type": param["type"],
+                    "members": {},
+                    "categories": [],
+                }
             columns[key]["members"][code] = name
             columns[key]["categories"].append(spec["label"])
     return columns
+
+
+# Yes/no parameters whose criteria label is a sentence: a sheet header short enough for a column
+# (the whole label is the column's note). Others are cut at the first clause.
+SHORT_HEADERS = {
+    "complex_conditions": "地质、环境或管线复杂（是/否）",
+    "independent": "相对独立、无联系构件（是/否）",
+    "affects_surroundings": "拆除影响周边安全（是/否）",
+    "special_structure": "特殊建构筑物拆除（是/否）",
+    "heritage_area": "文物或历史风貌区内（是/否）",
+}
+
+
+def _short_header(name: str, label: str) -> str:
+    if name in SHORT_HEADERS:
+        return SHORT_HEADERS[name]
+    return label.split("，")[0][:16] + "（是/否）"
 
 
 class HighRiskWorkImportForm(HighRiskWorkForm):
@@ -581,6 +605,8 @@ class HighRiskWorkImportForm(HighRiskWorkForm):
                     label=column["header"], required=False, min_value=0, max_digits=10, decimal_places=3
                 )
             field.help_text = gettext("适用于：%(c)s") % {"c": "、".join(column["categories"])}
+            if column["header"] != column["label"] and not column["header"].startswith(column["label"]):
+                field.help_text += "；" + column["label"]
             self.fields[key] = field
 
     def _column_of(self, category: str, name: str) -> str | None:

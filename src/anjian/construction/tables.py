@@ -123,10 +123,10 @@ class WorkerTable(tables.Table):
         return format_html('<span class="text-muted">{} {}</span>', _("已退场"), value.isoformat())
 
 
-CERTIFICATE_BADGES = {
-    "expired": ("danger", _("操作证已过期")),
-    "expiring": ("warning", _("操作证即将到期")),
-    "missing": ("danger", _("缺操作证")),
+CERTIFICATE_BADGES = {  # short: the column (and the page's row) is headed 特种作业操作证
+    "expired": ("danger", _("已过期")),
+    "expiring": ("warning", _("即将到期")),
+    "missing": ("danger", _("缺证")),
 }
 
 

@@ -162,8 +162,8 @@ class SpecialOperationCertificateTests(AnjianTestCase):
             response = client.get(reverse("construction:worker_list"), {"certificate": state})
             self.assertEqual([r.record.pk for r in response.context["table"].rows], [worker.pk], state)
         listing = client.get(reverse("construction:worker_list"))
-        self.assertContains(listing, "操作证已过期")
-        self.assertContains(listing, "缺操作证")
+        self.assertContains(listing, 'data-testid="cert-badge">已过期<')
+        self.assertContains(listing, 'data-testid="cert-badge">缺证<')
         detail = client.get(made["expired"].get_absolute_url())
         self.assertContains(detail, 'data-testid="cert-badge"')
 
