@@ -251,8 +251,18 @@ class WorkerForm(forms.Form):
         required=False,
         help_text=_("井下、高空、高温、特别繁重等作业（架子工、塔吊司机等工种自动视为高风险作业）"),
     )
-    cert_no = forms.CharField(label=_("特种作业操作证号"), max_length=50, required=False)
-    cert_expiry = forms.DateField(label=_("操作证有效期至"), widget=DATE, required=False)
+    cert_no = forms.CharField(
+        label=_("特种作业操作证号"),
+        max_length=50,
+        required=False,
+        help_text=_("建筑电工、架子工、起重机械司机、信号司索工、安装拆卸工、电焊工等特种作业人员必填"),
+    )
+    cert_expiry = forms.DateField(
+        label=_("操作证有效期至"),
+        widget=DATE,
+        required=False,
+        help_text=_("特种作业人员必填；进场日期时须在有效期内"),
+    )
     employer = forms.ModelChoiceField(label=_("用工企业"), queryset=OrgUnit.objects.none())
     project = forms.ModelChoiceField(label=_("工程项目"), queryset=Project.objects.none())
     entry_date = forms.DateField(label=_("进场日期"), widget=DATE, initial=timezone.localdate)
