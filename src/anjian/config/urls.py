@@ -30,7 +30,7 @@ router.register("rules", RuleViewSet, basename="rule")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("escalations", EscalationViewSet, basename="escalation")
 # Each capability app lists its endpoints in <app>/api/routes.py.
-for _app in ("plans", "hazards", "construction", "buildings"):
+for _app in ("plans", "hazards", "construction", "buildings", "inspections"):
     for _prefix, _viewset, _basename in import_module(f"anjian.{_app}.api.routes").ROUTES:
         router.register(_prefix, _viewset, basename=_basename)
 # The field inspections' endpoints (inspections/api_field.py).

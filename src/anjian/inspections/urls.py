@@ -21,6 +21,7 @@ urlpatterns = [
     path("officers/<int:pk>/relations/", views.officer_relation, name="officer_relation"),
     path("plans/", views.PlanListView.as_view(), name="plan_list"),
     path("plans/new/", views.plan_add, name="plan_add"),
+    path("plans/import/", views.PlanImportView.as_view(), name="plan_import"),
     path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("draws/", views.DrawListView.as_view(), name="draw_list"),

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,6 +22,7 @@ from anjian.common.generic import (
     apply_validation_error,
     scoped_object_or_404,
 )
+from anjian.common.imports import ImportView
 from anjian.common.scope import can, has_role, may
 from anjian.common.text import labelled
 from anjian.common.workflow import available_actions
@@ -44,6 +46,7 @@ from anjian.inspections.forms import (
     SubjectPoolForm,
     TargetFormSet,
 )
+from anjian.inspections.imports import PlanImport
 from anjian.inspections.models import (
     DrawStatus,
     GradingScheme,
@@ -319,6 +322,8 @@ class PlanListView(ObjectListView):
     title = gettext_lazy("检查计划")
     create_url = "inspections:plan_add"
     create_roles = _KEEPERS
+    import_url = "inspections:plan_import"
+    import_roles = _KEEPERS
     export_filename = "inspection-plans"
     export_columns = [
         (gettext_lazy("计划名称"), "title"),
@@ -377,6 +382,11 @@ def _plan_page(request, plan=None):
         "inspections/plan_edit.html",
         {"form": form, "formset": formset, "object": plan, "title": _("检查计划")},
     )
+
+
+class PlanImportView(ImportView):
+    spec_class = PlanImport
+    success_url = reverse_lazy("inspections:plan_list")
 
 
 @login_required
@@ -658,6 +668,6 @@ def scheme_add(request):
         except (PermissionDenied, DomainError) as exc:
             _error_messages(request, exc)
         else:
-            messages.success(request, _("已保存为第 %(v)s 版") % {"v": scheme.version})
+            messages.success(request, _("已保存为第 %(v)s 版") % {"v": scheme.edition})
             return redirect(scheme.get_absolute_url())
     return render(request, "inspections/scheme_edit.html", {"form": form, "title": _("新版本风险分级方案")})

@@ -35,7 +35,8 @@ class GradingScheme(AnjianModel):
     """One version of the grading scheme. At most one version is in force (``is_active``)."""
 
     name = models.CharField(_("方案名称"), max_length=100)
-    version = models.PositiveIntegerField(_("方案版本"), unique=True)
+    # The scheme's version number (``version`` is every record's optimistic-lock counter).
+    edition = models.PositiveIntegerField(_("方案版本"), unique=True)
     spec = models.JSONField(_("权重与阈值"))
     effective_from = models.DateField(_("施行日期"), default=timezone.localdate)
     is_active = models.BooleanField(_("现行版本"), default=False)
@@ -45,7 +46,7 @@ class GradingScheme(AnjianModel):
     scope_fields = ScopeFields(unit=("unit",))
 
     class Meta:
-        ordering = ["-version"]
+        ordering = ["-edition"]
         verbose_name = _("风险分级方案")
         verbose_name_plural = _("风险分级方案")
         constraints = [
@@ -58,7 +59,7 @@ class GradingScheme(AnjianModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} v{self.version}"
+        return f"{self.name} v{self.edition}"
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:scheme_detail", args=[self.pk])

@@ -311,7 +311,12 @@ def _write_assignments(draw: RandomDraw, result: dict) -> None:
 
 
 def on_fail(draw: RandomDraw, *, actor, reason="", **extra) -> None:
-    draw.failure_reason = reason
+    """Hook of ``fail``: only a draw that really fails is recorded so, with the algorithm's reason
+    (a person cannot fail a draw that would succeed, to redraw it)."""
+    _result, failure = _compute(draw)
+    if failure is None:
+        raise TransitionNotAllowed(_("该抽取可以完成，不能记录为失败"), code="draw_not_failed")
+    draw.failure_reason = str(failure)
     draw.drawn_at = timezone.now()
 
 

@@ -7,9 +7,8 @@ The facts of a subject (``subject_facts``, one batch of queries for any number o
   naming it as the subject or the responsible enterprise; a project's are its general
   contractor's [M: hazards carry no project, so a contractor's hazards count on each of its
   projects]; "overdue" = rectified late (``on_time`` false) or still open past its deadline;
-- accidents: 0 [M: the construction accident register (``construction.models.accidents``) was not
-  committed when this was written; the scheme's ``accidents`` weight is 0 in the demo scheme and the
-  factor is counted as 0 until the register is read here];
+- accidents (``construction.Accident``) that occurred in the last 12 months: a project's, those on
+  its site; an enterprise's, those it was the 事故发生单位 of or that occurred on a project it contracts;
 - category: ``project:<scale>`` or ``enterprise:<type>``.
 """
 
@@ -27,7 +26,7 @@ from django.utils.translation import gettext as _
 from anjian.common.exceptions import DomainError
 from anjian.common.scope import allowed_roles, has_role
 from anjian.common.services import save_validated, service
-from anjian.construction.models import EnterpriseProfile, Project
+from anjian.construction.models import Accident, EnterpriseProfile, Project
 from anjian.hazards.choices import DEADLINE_STATES, HazardLevel
 from anjian.hazards.models import Hazard
 from anjian.inspections import pools
@@ -65,6 +64,21 @@ def subject_facts(subjects, today: dt.date | None = None) -> dict[str, dict]:
                 major[unit].add(pk)
             if late:
                 overdue[unit].add(pk)
+    accidents: dict[str, set] = defaultdict(set)
+    project_ids = {s.pk for s in subjects if isinstance(s, Project)}
+    enterprise_units = {s.enterprise_id for s in subjects if not isinstance(s, Project)}
+    window_start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    rows = Accident.objects.filter(
+        Q(project_id__in=project_ids)
+        | Q(enterprise_id__in=enterprise_units)
+        | Q(project__contractor_id__in=enterprise_units),
+        occurred_at__gte=window_start,
+    ).values_list("pk", "project_id", "enterprise_id", "project__contractor_id")
+    for pk, project_id, enterprise_id, contractor_id in rows.iterator():
+        if project_id in project_ids:
+            accidents[f"project:{project_id}"].add(pk)
+        for unit in {enterprise_id, contractor_id} & enterprise_units:
+            accidents[f"enterprise:{unit}"].add(pk)
     out = {}
     for s in subjects:
         key = pools.subject_key(s)
@@ -75,7 +89,7 @@ def subject_facts(subjects, today: dt.date | None = None) -> dict[str, dict]:
             "credit_score": None if score is None else float(score),
             "major_hazards": len(major.get(unit, ())),
             "overdue_hazards": len(overdue.get(unit, ())),
-            "accidents": 0,
+            "accidents": len(accidents.get(key, ())),
             "category": category if not category.endswith(":") else "",
         }
     return out
@@ -131,11 +145,11 @@ def scheme_new_version(*, actor, name: str, spec: dict, unit, note: str = "", ac
     with ``activate`` it becomes the one in force and the previous one is kept, not in force."""
     if actor is not None and not has_role(actor, *allowed_roles(GradingScheme, "add")):
         raise PermissionDenied(_("您的角色无权制定风险分级方案"))
-    last = GradingScheme.objects.order_by("-version").values_list("version", flat=True).first() or 0
+    last = GradingScheme.objects.order_by("-edition").values_list("edition", flat=True).first() or 0
     if activate:
         for old in GradingScheme.objects.filter(is_active=True):
             old.is_active = False
             save_validated(old)
-    scheme = GradingScheme(name=name, version=last + 1, spec=spec, unit=unit, note=note, is_active=activate)
+    scheme = GradingScheme(name=name, edition=last + 1, spec=spec, unit=unit, note=note, is_active=activate)
     save_validated(scheme)
     return scheme

@@ -39,7 +39,7 @@ def relate(profile, enterprise, kind="former_employer"):
 
 def setup_draw_world(a, *, projects: int = 6, officers: int = 4):
     """A scheme in force, an item, a plan, a pool of in-progress projects and certified officers."""
-    scheme = GradingScheme.objects.create(name="测试方案", version=1, spec=SCHEME, is_active=True, unit=a.committee)
+    scheme = GradingScheme.objects.create(name="测试方案", edition=1, spec=SCHEME, is_active=True, unit=a.committee)
     made = [new_project(a, name=f"项目{n}") for n in range(projects)]
     item = catalogue.item_save(
         actor=None,
