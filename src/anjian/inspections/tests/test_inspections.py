@@ -56,8 +56,10 @@ class FieldCase(AnjianTestCase):
         cls.safety_project = new_project(a, unit=a.safety, name="安全科监管项目")
 
     def make(self, *, checklist=None, project=None, members=None, actor=None):
+        # The system registers them (as a draw does): the organising unit's head does not see the
+        # 监督站's projects, which the page and API tests show it cannot register inspections of.
         return services.inspection_create(
-            actor=actor or self.a.safety_head,
+            actor=actor,
             data={
                 "project": project or self.project,
                 "unit": self.a.safety,
@@ -112,6 +114,15 @@ class TeamAndWorkflowTests(FieldCase):
         with self.assertRaises(ValidationError) as ctx:
             self.make(members=[self.o1, uncertified])
         self.assertIn("insb_expired", " ".join(ctx.exception.message_dict["members"]))
+
+    def test_a_project_outside_the_creators_scope_is_refused(self):
+        from django.core.exceptions import ValidationError
+
+        with self.assertRaises(ValidationError) as ctx:
+            self.make(actor=self.a.safety_head)  # the 监督站's project
+        self.assertIn("project", ctx.exception.message_dict)
+        made = self.make(actor=self.a.safety_head, project=self.safety_project)
+        self.assertEqual(made.status, "planned")
 
     def test_only_the_team_starts_and_submits(self):
         inspection = self.make()
