@@ -18,6 +18,7 @@ from anjian.buildings.filtersets import CurtainWallFilterSet, DamageEventFilterS
 from anjian.buildings.forms import CurtainWallForm, DamageEventForm, RuralHouseForm, WallCheckForm
 from anjian.buildings.imports import CurtainWallImport, RuralHouseImport
 from anjian.buildings.models import CurtainWall, DamageEvent, RuralHouse, WallCheck
+from anjian.buildings.rules.curtain_walls import add_years
 from anjian.buildings.rules.dues import damage_appraisal_due
 from anjian.buildings.rules.houses import DILAPIDATION_CLASSES
 from anjian.buildings.tables import (
@@ -41,6 +42,7 @@ from anjian.common.text import labelled
 from anjian.orgs.choices import Role
 
 _UNIT_WORKERS = (Role.UNIT_STAFF, Role.UNIT_HEAD, Role.OFFICER)
+SCHEDULE_AHEAD_YEARS = 3  # the wall page lists the due dates this far ahead
 
 
 # ---------------------------------------------------------------------------
@@ -137,7 +139,7 @@ class CurtainWallDetailView(ObjectDetailView):
         ctx["dues"] = [
             (item, DUE_KIND_LABELS[item.kind], item.overdue(today))
             for item in services.wall_schedule(wall, on=today)
-            if item.met_on is not None or item.due <= today.replace(year=today.year + 3)
+            if item.met_on is not None or item.due <= add_years(today, SCHEDULE_AHEAD_YEARS)
         ]
         ctx["checks"] = WallCheck.objects.restrict(user, "view").filter(wall=wall)
         ctx["events"] = DamageEvent.objects.restrict(user, "view").filter(walls=wall)
