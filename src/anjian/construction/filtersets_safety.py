@@ -48,6 +48,8 @@ class AccidentFilterSet(django_filters.FilterSet):
         )
 
     def filter_year(self, queryset, name, value):
+        if not 1900 <= value <= 2999:
+            return queryset.none()
         start, end = year_bounds(int(value))
         return queryset.filter(occurred_at__gte=start, occurred_at__lt=end)
 

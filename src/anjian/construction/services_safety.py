@@ -156,9 +156,8 @@ def accident_record_investigation(*, actor, accident: Accident, data: dict, vers
     _ensure_open(accident)
     apply_fields(accident, data, INVESTIGATION_FIELDS)
     _strip(accident, TEXT_FIELDS)
-    for name in INVESTIGATION_FIELDS:
-        if name in dict.fromkeys(n for n, _l, _s in FOUR_NOTS):
-            setattr(accident, name, bool(getattr(accident, name)))
+    for name, _label, _short in FOUR_NOTS:
+        setattr(accident, name, bool(getattr(accident, name)))
     errors = {}
     if accident.cause_identified and not accident.investigation_report:
         errors["cause_identified"] = ValidationError(_("勾选“事故原因已查清”前，请填写调查报告"), code="report_missing")

@@ -437,6 +437,7 @@ class AccidentPageTests(AnjianTestCase):
         self.assertEqual(
             len(client.get(reverse("construction:accident_list"), {"year": year - 1}).context["table"].data), 0
         )
+        self.assertEqual(client.get(reverse("construction:accident_list"), {"year": 99999}).status_code, 200)
         self.assertEqual(client.get(reverse("construction:accident_list"), {"export": "xlsx"}).status_code, 200)
         # Leaders read: no add button, no investigation page, no steps.
         self.assertEqual(client.get(reverse("construction:accident_add")).status_code, 403)
