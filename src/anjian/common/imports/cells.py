@@ -136,13 +136,15 @@ class Lookups:
         if not wanted:
             return
         fk_columns = [c for c in columns if c.index in wanted]
+        cells: dict[int, set] = {c.index: set() for c in fk_columns}  # each distinct cell once
         for values in rows:
             for column in fk_columns:
                 raw = values[column.index]
-                if raw is None:
-                    continue
-                for key in self.keys_of(column, raw):
-                    wanted[column.index].add(key)
+                if raw is not None:
+                    cells[column.index].add((type(raw), raw))
+        for column in fk_columns:
+            for _type, raw in cells[column.index]:
+                wanted[column.index].update(self.keys_of(column, raw))
         for column in fk_columns:
             lookup = column.column.lookup
             keys = wanted[column.index]

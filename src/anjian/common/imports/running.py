@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from anjian.common import audit
-from anjian.common.imports.cells import FKS, Lookups, as_text, convert, fold
+from anjian.common.imports.cells import BOOL, CHOICE, DATE, FK, FKS, Lookups, as_text, convert, fold
 from anjian.common.imports.reading import ImportFileError, ParsedFile, read_rows
 from anjian.common.imports.results import ImportResult
 from anjian.common.imports.rowforms import row_forms
@@ -122,6 +122,9 @@ def import_rows(
     validator = row_forms(spec, ctx)
     present = parsed.columns
     unique_seen: dict[int, dict[str, int]] = {c.index: {} for c in present if c.column.unique}
+    # A record, choice, date or yes/no column repeats the same few cells down the file: each distinct
+    # cell is converted once (the lookups and the language are the file's).
+    memo: dict[int, dict] = {c.index: {} for c in present if c.kind in (FK, CHOICE, DATE, BOOL)}
     pending: list[tuple[int, forms.BaseForm]] = []
     pending_cells: dict[int, tuple] = {}
     total = len(parsed.rows)
@@ -140,7 +143,15 @@ def import_rows(
                 else:
                     data[column.field] = ""
                 continue
-            value, problem = convert(column, raw, lookups)
+            seen = memo.get(column.index)
+            if seen is None:
+                value, problem = convert(column, raw, lookups)
+            else:
+                key = (type(raw), raw)  # 1, 1.0 and True are equal keys otherwise
+                converted = seen.get(key)
+                if converted is None:
+                    converted = seen[key] = convert(column, raw, lookups)
+                value, problem = converted
             if problem:
                 result.add_error(row_no, column.header, problem)
                 bad_fields.add(column.field)
