@@ -38,7 +38,7 @@ def test_prepare_draw_publish_and_verify_in_public(page, mobile_page, live_serve
     page.get_by_role("button", name="抽取", exact=True).click()
     expect(page.get_by_test_id("seed")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
     expect(page.get_by_test_id("commitment")).to_have_text(committed)  # unchanged by the draw
-    rows = page.get_by_test_id("draw-result").locator("tbody tr")
+    rows = page.get_by_test_id("draw-result").locator("li")
     expect(rows.first).to_be_visible()
     assert rows.count() >= 1
     page.get_by_role("button", name="公开").click()

@@ -111,5 +111,5 @@ class SubjectGradeTable(tables.Table):
     def render_kind(self, record):
         return _("工程项目") if record.project_id else _("建筑业企业")
 
-    def render_grade(self, value):
-        return grade_badge(value)
+    def render_grade(self, record):
+        return grade_badge(record.grade, record.get_grade_display())
