@@ -19,9 +19,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from anjian.hazards import figures_sql
-from anjian.hazards.choices import HazardStatus
+from anjian.hazards.choices import DEADLINE_STATES, HazardStatus
 from anjian.hazards.models import Hazard
-from anjian.hazards.models_figures import HazardClosedTally, HazardFoundTally, HazardTally
+from anjian.hazards.models_figures import HazardClosedTally, HazardDueTally, HazardFoundTally, HazardTally
 
 COMMON = ("supervising_unit_id", "town_id", "sector", "level")
 
@@ -63,6 +63,13 @@ def _live() -> dict[str, dict[tuple, int]]:
     for name, rows, extra in (("HazardTally", by_state, ("status", "on_time")), ("HazardFoundTally", found, ("m",))):
         out[name] = _grouped(rows, extra)
     out["HazardClosedTally"] = _grouped(closed, ("m",))
+    due = (
+        hazards.filter(status__in=DEADLINE_STATES, deadline__isnull=False)
+        .annotate(m=TruncMonth("deadline"))
+        .values(*COMMON, "m")
+        .annotate(c=Count("id"))
+    )
+    out["HazardDueTally"] = _grouped(due, ("m",))
     return out
 
 
@@ -80,6 +87,7 @@ def _tallied() -> dict[str, dict[tuple, int]]:
         (HazardTally, ("status", "on_time")),
         (HazardFoundTally, ("month",)),
         (HazardClosedTally, ("month",)),
+        (HazardDueTally, ("month",)),
     ):
         rows = model._base_manager.order_by().values(*COMMON, *extra).annotate(c=Sum("n"))
         out[model.__name__] = {tuple(row[k] for k in (*COMMON, *extra)): row["c"] for row in rows if row["c"]}

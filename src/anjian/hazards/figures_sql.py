@@ -30,6 +30,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from anjian.hazards.choices import DEADLINE_STATES
+
 HAZARDS = "hazards_hazard"
 PREFIX = "hazards_figures"
 COMMON_KEYS = ("supervising_unit_id", "town_id", "sector", "level")
@@ -57,6 +59,14 @@ TALLIES = (
         {"month": "closed_month"},
         "{r}.status = 'closed' AND {r}.closed_at IS NOT NULL",
     ),
+    # The hazards whose deadline runs, by the month of their deadline: the overdue count is the sum of
+    # the months before this one plus a live count of this month's days before today (few rows).
+    Tally(
+        "hazards_hazardduetally",
+        ("month",),
+        {"month": "due_month"},
+        "{r}.status IN (" + ", ".join(f"'{s}'" for s in DEADLINE_STATES) + ") AND {r}.deadline IS NOT NULL",
+    ),
 )
 
 
@@ -73,6 +83,10 @@ def _expression(vendor: str, tally: Tally, key: str, r: str) -> str:
         if vendor == "sqlite":
             return f"date({r}.found_date, 'start of month')"
         return f"date_trunc('month', {r}.found_date)::date"
+    if kind == "due_month":
+        if vendor == "sqlite":
+            return f"date({r}.deadline, 'start of month')"
+        return f"date_trunc('month', {r}.deadline)::date"
     if kind == "closed_month":
         if vendor == "sqlite":
             return f"date({r}.closed_at, '{_sqlite_offset()}', 'start of month')"
@@ -111,14 +125,14 @@ def _vendor(vendor: str) -> str:
 # ---------------------------------------------------------------------------
 # Rebuild (both vendors)
 # ---------------------------------------------------------------------------
-def rebuild_statements(vendor: str) -> list[str]:
+def rebuild_statements(vendor: str, tallies: tuple[Tally, ...] = TALLIES) -> list[str]:
     """Recompute every tally from the hazards (run in one transaction, writers locked out)."""
     _vendor(vendor)
     out = []
     if vendor == "postgresql":
         # Writers wait (readers do not) until the new counts are committed: no change is counted twice.
         out.append(f"LOCK TABLE {HAZARDS} IN SHARE MODE")
-    for tally in TALLIES:
+    for tally in tallies:
         exprs = _exprs(vendor, tally, "h")
         positions = ", ".join(str(i + 1) for i in range(len(exprs)))
         out.append(f"DELETE FROM {tally.table}")
@@ -145,9 +159,11 @@ def _sqlite_apply(tally: Tally, r: str, delta: int) -> str:
     )
 
 
-def _sqlite_triggers() -> list[tuple[str, str]]:
+def _sqlite_triggers(tallies: tuple[Tally, ...] = TALLIES) -> list[tuple[str, str]]:
     triggers = []
-    for i, tally in enumerate(TALLIES):
+    for i, tally in enumerate(TALLIES):  # numbered by TALLIES, so a name always means the same tally
+        if tally not in tallies:
+            continue
         old, new = _counts(tally, "OLD"), _counts(tally, "NEW")
         same = " AND ".join(
             f"{a} IS {b}" for a, b in zip(_exprs("sqlite", tally, "OLD"), _exprs("sqlite", tally, "NEW"), strict=True)
@@ -194,10 +210,10 @@ PG_EVENTS = {
 }
 
 
-def _pg_create() -> list[str]:
+def _pg_create(tallies: tuple[Tally, ...] = TALLIES) -> list[str]:
     out = []
     for suffix, (event, referencing, sources) in PG_EVENTS.items():
-        body = "".join(_pg_apply(tally, sources) for tally in TALLIES)
+        body = "".join(_pg_apply(tally, sources) for tally in tallies)
         out += [
             f"""CREATE OR REPLACE FUNCTION {PREFIX}_{suffix}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN{body}
@@ -207,7 +223,7 @@ END $$""",
             f"""CREATE TRIGGER {PREFIX}_{suffix} AFTER {event} ON {HAZARDS} {referencing}
                 FOR EACH STATEMENT EXECUTE FUNCTION {PREFIX}_{suffix}()""",
         ]
-    deletes = " ".join(f"DELETE FROM {t.table};" for t in TALLIES)
+    deletes = " ".join(f"DELETE FROM {t.table};" for t in tallies)
     out += [
         f"""CREATE OR REPLACE FUNCTION {PREFIX}_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN {deletes} RETURN NULL; END $$""",
@@ -231,9 +247,9 @@ def _pg_drop() -> list[str]:
 # ---------------------------------------------------------------------------
 # Install / remove
 # ---------------------------------------------------------------------------
-def _unique_indexes(vendor: str) -> list[str]:
+def _unique_indexes(vendor: str, tallies: tuple[Tally, ...] = TALLIES) -> list[str]:
     return [
-        f"CREATE UNIQUE INDEX IF NOT EXISTS {t.table}_key ON {t.table} ({_unique_columns(vendor, t)})" for t in TALLIES
+        f"CREATE UNIQUE INDEX IF NOT EXISTS {t.table}_key ON {t.table} ({_unique_columns(vendor, t)})" for t in tallies
     ] + _overdue_indexes()
 
 
@@ -256,14 +272,14 @@ def _overdue_indexes() -> list[str]:
     ]
 
 
-def create_statements(vendor: str) -> list[str]:
+def create_statements(vendor: str, tallies: tuple[Tally, ...] = TALLIES) -> list[str]:
     if _vendor(vendor) == "sqlite":
         return (
-            _unique_indexes(vendor)
+            _unique_indexes(vendor, tallies)
             + [f"DROP TRIGGER IF EXISTS {name}" for name, _sql in _sqlite_triggers()]
-            + [f"CREATE TRIGGER {name} {sql}" for name, sql in _sqlite_triggers()]
+            + [f"CREATE TRIGGER {name} {sql}" for name, sql in _sqlite_triggers(tallies)]
         )
-    return _unique_indexes(vendor) + _pg_create()
+    return _unique_indexes(vendor, tallies) + _pg_create(tallies)
 
 
 def drop_statements(vendor: str) -> list[str]:
@@ -287,17 +303,27 @@ def missing(connection) -> bool:
                 "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
             )
         present = {row[0] for row in cursor.fetchall()}
+    tallies = present_tallies(connection)
     if connection.vendor == "sqlite":
-        wanted = {name for name, _sql in _sqlite_triggers()}
+        wanted = {name for name, _sql in _sqlite_triggers(tallies)}
     else:
         wanted = {f"{PREFIX}_{suffix}" for suffix in (*PG_EVENTS, "truncate")}
-    wanted |= {f"{t.table}_key" for t in TALLIES} | set(OVERDUE_INDEXES)
+    wanted |= {f"{t.table}_key" for t in tallies} | set(OVERDUE_INDEXES)
     return not wanted <= present
 
 
+def present_tallies(connection) -> tuple[Tally, ...]:
+    """The tallies whose table exists. A migration that installs the triggers runs this module as it
+    is now, while the tables of tallies added by later migrations do not exist yet: those are left out
+    until their own migration creates the table and installs again."""
+    tables = set(connection.introspection.table_names())
+    return tuple(t for t in TALLIES if t.table in tables)
+
+
 def install(connection) -> None:
+    tallies = present_tallies(connection)
     with connection.cursor() as cursor:
-        for sql in create_statements(connection.vendor):
+        for sql in create_statements(connection.vendor, tallies):
             cursor.execute(sql)
 
 
@@ -308,6 +334,7 @@ def remove(connection) -> None:
 
 
 def rebuild(connection) -> None:
+    tallies = present_tallies(connection)
     with connection.cursor() as cursor:
-        for sql in rebuild_statements(connection.vendor):
+        for sql in rebuild_statements(connection.vendor, tallies):
             cursor.execute(sql)

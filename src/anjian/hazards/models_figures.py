@@ -107,3 +107,18 @@ class HazardClosedTally(_Tally):
 
 
 TALLY_MODELS = (HazardTally, HazardFoundTally, HazardClosedTally)
+
+
+class HazardDueTally(_Tally):
+    """Hazards whose deadline runs (交办、整改中、申请延期), per supervising unit, town, sector, level and
+    month of the deadline (the first of the month): the overdue count without reading every overdue
+    hazard — the months before this one from here, this month's days before today live."""
+
+    month = models.DateField(_("整改期限月份"))
+
+    class Meta:
+        verbose_name = _("隐患统计（按整改期限月份）")
+        verbose_name_plural = verbose_name
+        indexes = [
+            models.Index(fields=["supervising_unit", "town", "sector", "level", "month"], name="hazards_dtally_key_idx")
+        ]

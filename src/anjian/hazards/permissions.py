@@ -39,6 +39,7 @@ ACTIONS = {
     "hazards.HazardTally": {"view": _HAZARD_READERS},
     "hazards.HazardFoundTally": {"view": _HAZARD_READERS},
     "hazards.HazardClosedTally": {"view": _HAZARD_READERS},
+    "hazards.HazardDueTally": {"view": _HAZARD_READERS},
     "hazards.HazardDetermination": {"view": _HAZARD_READERS},
     "hazards.RectificationPlan": {"view": _HAZARD_READERS, "change": {Role.ENTERPRISE_USER, Role.UNIT_STAFF}},
     "hazards.PlanMilestone": {"view": _HAZARD_READERS, "change": {Role.ENTERPRISE_USER, Role.UNIT_STAFF}},

@@ -293,6 +293,7 @@ class Figures:
     counts: QuerySet | None = None
     found: QuerySet | None = None
     closed: QuerySet | None = None
+    due: QuerySet | None = None
 
     def figure(self, name: str, today: dt.date | None = None):
         if name not in CHARTS:
@@ -351,8 +352,17 @@ class Figures:
                 row["closed"] += c
                 row["closed_on_time"] += c if g["on_time"] is True else 0
                 row["major_closed"] += c if major else 0
-        row["overdue"] = self.hazards.order_by().filter(_overdue_q(today)).count()
+        row["overdue"] = self._overdue_count(today)
         return _with_rates(row)
+
+    def _overdue_count(self, today: dt.date) -> int:
+        """Open hazards past their deadline: those due in a month before this one from the due tally,
+        this month's (deadline from the 1st to yesterday) counted live — the same hazards as
+        ``_overdue_q``, without reading each of them at city scale."""
+        month_start = today.replace(day=1)
+        before = self.due.order_by().filter(month__lt=month_start).aggregate(c=Sum("n"))["c"] or 0
+        this_month = self.hazards.order_by().filter(_overdue_q(today), deadline__gte=month_start).count()
+        return before + this_month
 
     def rates(self, today: dt.date | None = None) -> dict:
         return self.figure("rates", today)
@@ -377,13 +387,18 @@ def figures_for(user, filters=None) -> Figures:
         hazards, active = base, {}
     if not set(active) <= TALLY_FILTERS or not _tallies_answer(user):
         return Figures("live", hazards)
-    from anjian.hazards.models_figures import HazardClosedTally, HazardFoundTally, HazardTally
+    from anjian.hazards.models_figures import HazardClosedTally, HazardDueTally, HazardFoundTally, HazardTally
 
     def tally(model):
         return model.objects.restrict(user, "view").filter(**active)
 
     return Figures(
-        "tally", hazards, counts=tally(HazardTally), found=tally(HazardFoundTally), closed=tally(HazardClosedTally)
+        "tally",
+        hazards,
+        counts=tally(HazardTally),
+        found=tally(HazardFoundTally),
+        closed=tally(HazardClosedTally),
+        due=tally(HazardDueTally),
     )
 
 

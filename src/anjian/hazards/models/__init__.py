@@ -18,7 +18,7 @@ from anjian.hazards.models.hazards import Hazard, HazardTransition
 from anjian.hazards.models.measures import Measure
 from anjian.hazards.models.plans import PlanMilestone, RectificationPlan
 from anjian.hazards.models.reports import PublicReport, ReportRoute
-from anjian.hazards.models_figures import HazardClosedTally, HazardFoundTally, HazardTally
+from anjian.hazards.models_figures import HazardClosedTally, HazardDueTally, HazardFoundTally, HazardTally
 
 __all__ = [
     "Campaign",
@@ -26,6 +26,7 @@ __all__ = [
     "Hazard",
     "HazardClosedTally",
     "HazardDetermination",
+    "HazardDueTally",
     "HazardFoundTally",
     "HazardPhoto",
     "HazardTally",

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anjian.hazards import selectors
-from anjian.hazards.choices import HazardStatus
+from anjian.hazards.choices import DEADLINE_STATES, HazardStatus
 from anjian.hazards.figures import figures_check, figures_rebuild
 from anjian.hazards.models import Campaign, Hazard
 from anjian.hazards.models_figures import HazardClosedTally, HazardTally
@@ -86,6 +86,30 @@ class FigureTallyTests(AnjianTestCase):
         hazard = new_hazard(self.a, title="新登记", town=self.a.places.tinglin)
         self.assert_exact()
         drive(hazard, S.CLOSED)
+        self.assert_exact()
+
+    def test_the_overdue_count_from_the_due_tally_and_this_month_equals_the_live_count(self):
+        """Overdue = the due tally's months before this one + this month's days before today, live:
+        a hazard overdue since an earlier month, one due earlier this month, one due today (not yet
+        overdue) and one past its deadline but closed (not counted)."""
+        today = timezone.localdate()
+        month_start = today.replace(day=1)
+        long_ago = drive(new_hazard(self.a, title="逾期两月", sector="gas", unit=self.a.gas), S.RECTIFYING)
+        due_today = drive(new_hazard(self.a, title="今日到期"), S.ASSIGNED)
+        closed = drive(new_hazard(self.a, title="逾期已销号"), S.CLOSED)
+        Hazard.objects.filter(pk__in=[long_ago.pk, closed.pk]).update(
+            found_date=today - dt.timedelta(days=90), deadline=today - dt.timedelta(days=45)
+        )
+        Hazard.objects.filter(pk=due_today.pk).update(deadline=today)
+        if today > month_start:  # on the 1st no day of this month is past
+            this_month = drive(new_hazard(self.a, title="本月逾期"), S.RECTIFYING)
+            Hazard.objects.filter(pk=this_month.pk).update(found_date=month_start, deadline=month_start)
+        self.assert_exact()
+        live = Hazard.objects.filter(status__in=DEADLINE_STATES, deadline__lt=today).count()
+        self.assertEqual(selectors.figures_for(self.city_leader).rates(today)["overdue"], live)
+        self.assertGreaterEqual(live, 2)
+        # The tally holds the months; moving a deadline moves its count.
+        Hazard.objects.filter(pk=long_ago.pk).update(deadline=today + dt.timedelta(days=40))
         self.assert_exact()
 
     def test_the_tallies_follow_an_update_through_the_service(self):
