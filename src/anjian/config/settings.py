@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "anjian.construction",
     "anjian.buildings",
     "anjian.inspections",
+    "anjian.enforcement",
 ]
 
 MIDDLEWARE = [
