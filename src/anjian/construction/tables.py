@@ -96,8 +96,9 @@ class WorkerTable(tables.Table):
     sex = tables.Column(verbose_name=_("性别"))
     age = tables.Column(verbose_name=_("年龄"), accessor="birth_date", order_by=("-birth_date",))
     trade = tables.Column(verbose_name=_("工种"))
-    employer = tables.Column(verbose_name=_("用工企业"))
-    project = tables.Column(verbose_name=_("工程项目"))
+    # The long names wrap (the house table keeps cells on one line), so the row fits at 1366 px.
+    employer = tables.Column(verbose_name=_("用工企业"), attrs={"td": {"class": "text-wrap"}})
+    project = tables.Column(verbose_name=_("工程项目"), attrs={"td": {"class": "text-wrap"}})
     certificate = tables.Column(verbose_name=_("特种作业操作证"), accessor="cert_expiry", empty_values=())
     exit_date = tables.Column(verbose_name=_("在场"), empty_values=())
 
