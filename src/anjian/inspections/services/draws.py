@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from anjian.common import numbering
 from anjian.common.exceptions import DomainError, TransitionNotAllowed
 from anjian.common.scope import allowed_roles, can, has_role
-from anjian.common.services import ensure_in_scope, save_validated, service
+from anjian.common.services import ensure_in_scope, lock_for_update, save_validated, service
 from anjian.common.workflow import transition
 from anjian.inspections import draw as algorithm
 from anjian.inspections import pools
@@ -217,6 +217,7 @@ def draw_redraw(*, actor, old: RandomDraw, reason: str, **changes) -> RandomDraw
     reason = (reason or "").strip()
     if not reason:
         raise _field_error("redraw_reason", _("重新抽取须填写理由"))
+    old = lock_for_update(old, None)  # two redraws of one draw at once: the second waits, then is refused
     if old.redraws.exists():
         raise DomainError(_("该抽取已有重新抽取记录 %(n)s，请在其上操作") % {"n": old.redraws.first().number})
     config = old.config
