@@ -4,7 +4,6 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from anjian.construction.choices import ProjectStatus
 from anjian.construction.filtersets import ALL, _towns
 from anjian.construction.models import Accident, FireReview, Project
 from anjian.construction.models.accidents import AccidentLevel, AccidentStatus, AccidentType, year_bounds
@@ -84,13 +83,13 @@ class MissingFireAcceptanceFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("许可证号/名称"), method="search")
     town = django_filters.ModelChoiceFilter(label=_("街镇"), queryset=Division.objects.none(), empty_label=ALL)
-    status = django_filters.ChoiceFilter(
-        label=_("状态"), choices=[(ProjectStatus.COMPLETED.value, ProjectStatus.COMPLETED.label)], empty_label=ALL
+    contractor = django_filters.CharFilter(
+        label=_("施工总承包单位"), field_name="contractor__name", lookup_expr="icontains"
     )
 
     class Meta:
         model = Project
-        fields = ["q", "town", "status"]
+        fields = ["q", "town", "contractor"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -115,8 +115,10 @@ class AccidentInvestigationForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, label, _short in FOUR_NOTS:
-            self.fields[name] = forms.BooleanField(label=label, required=False)
+        for name, principle, _short in FOUR_NOTS:
+            # Ticked means done: labelled by the state ("事故原因已查清"), the principle as its help.
+            label = Accident._meta.get_field(name).verbose_name
+            self.fields[name] = forms.BooleanField(label=label, required=False, help_text=principle)
 
     @classmethod
     def initial_for(cls, accident: Accident) -> dict:
