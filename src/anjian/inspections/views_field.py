@@ -33,7 +33,7 @@ from anjian.inspections.models import (
 )
 from anjian.inspections.services import inspections as services
 from anjian.inspections.tables_field import InspectionTable
-from anjian.orgs.choices import Role
+from anjian.orgs.choices import GOVERNMENT_ROLES, Role
 
 _ADDERS = (Role.UNIT_STAFF, Role.UNIT_HEAD, Role.OFFICER)
 
@@ -158,6 +158,8 @@ def _inspection_context(inspection: Inspection, user) -> dict:
         "photos": inspection.photos.select_related("attachment", "item", "finding").order_by("-pk"),
         "summary": (inspection.score or {}).get("summary"),
         "cjk_font": bool(watermark.cjk_font_path()),
+        # 拟立案 is the government's internal mark: an enterprise reading its published result does not see it.
+        "internal": has_role(user, *GOVERNMENT_ROLES),
     }
 
 

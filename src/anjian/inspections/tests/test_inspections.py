@@ -331,13 +331,22 @@ class ScopeTests(FieldCase):
         client = self.client_for(self.a.ent_user)
         url = reverse("inspections:inspection_detail", args=[inspection.pk])
         self.assertEqual(client.get(url).status_code, 404)
+        services.finding_add(
+            actor=self.o1,
+            inspection=inspection,
+            data={"description": "消防通道被占用", "proposed_case": True, "case_reason": "屡查屡犯"},
+        )
         for obj in (inspection, other):
             services.answers_save(
                 actor=self.o1, inspection=obj, answers=[{"item": self.fire.items.first(), "result": "fail"}]
             )
             for action, actor in (("submit", self.o1), ("review", self.a.safety_head), ("publish", self.a.safety_head)):
                 transition(obj, action, actor=actor)
-        self.assertEqual(client.get(url).status_code, 200)
+        page = client.get(url)
+        self.assertEqual(page.status_code, 200)
+        self.assertContains(page, "消防通道被占用")
+        self.assertNotContains(page, "屡查屡犯")  # 拟立案 is the government's internal mark
+        self.assertContains(self.client_for(self.a.safety_head).get(url), "屡查屡犯")
         self.assertEqual(client.get(reverse("inspections:inspection_detail", args=[other.pk])).status_code, 404)
         listed = client.get(reverse("inspections:inspection_list"))
         self.assertEqual([r.pk for r in listed.context["table"].data], [inspection.pk])
