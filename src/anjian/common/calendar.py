@@ -69,11 +69,20 @@ def clear_cache() -> None:
 # ---------------------------------------------------------------------------
 # The calendar
 # ---------------------------------------------------------------------------
+# The years the package knows, read once: its own is_workday recomputes min and max over every
+# holiday it holds on each call, which made a walk over two years of days (the overdue list's
+# working days overdue) cost more than the figures' queries.
+_PACKAGE_FIRST, _PACKAGE_LAST = min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year
+
+
 def is_workday(day: dt.date) -> bool:
     override = _load_overrides().get(day.year)
     if override is not None:
         holidays, workdays = override
         return day in workdays or (day.weekday() < 5 and day not in holidays)
+    if type(day) is dt.date and _PACKAGE_FIRST <= day.year <= _PACKAGE_LAST:
+        # chinese_calendar.is_workday's rule, without its per-call range check
+        return day in chinese_calendar.workdays or (day.weekday() < 5 and day not in chinese_calendar.holidays)
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
