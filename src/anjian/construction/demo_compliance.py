@@ -133,7 +133,7 @@ def _policies(rng, today, projects) -> str:
         roll = rng.random()
         if roll < 0.08:
             continue  # never insured
-        start = max(project.start_date or today - dt.timedelta(days=300), today - dt.timedelta(days=700))
+        start = max(project.start_date or today, today - dt.timedelta(days=rng.randint(30, 330)))
         end = start + dt.timedelta(days=rng.choice([365, 540, 730]))
         if roll < 0.14:
             end = today - dt.timedelta(days=rng.randint(1, 90))  # lapsed

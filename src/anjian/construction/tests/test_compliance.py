@@ -276,6 +276,19 @@ class ShiftTests(AnjianTestCase):
         bad = self.client_for(self.a.leader).get(reverse("construction:shift_report"), {"month": "2026-13"})
         self.assertContains(bad, "月份格式应为 YYYY-MM")
 
+    def test_the_month_under_way_is_judged_on_its_days_so_far(self):
+        last = TODAY.replace(day=1) - dt.timedelta(days=1)
+        workdays = workdays_of(last.year, last.month)
+        for day in workdays[:5]:
+            shift(self.project, day, "甲")
+        partial = selectors.shift_month_report(self.a.leader, last.year, last.month, today=workdays[4])
+        self.assertEqual((partial["working_days"], partial["rows"][0]["below"]), (5, False))
+        self.assertEqual(partial["until"], workdays[4])
+        whole = selectors.shift_month_report(self.a.leader, last.year, last.month)
+        self.assertEqual(
+            (whole["working_days"], whole["rows"][0]["below"], whole["until"]), (len(workdays), True, None)
+        )
+
     def test_the_report_is_one_grouped_query(self):
         last = TODAY.replace(day=1) - dt.timedelta(days=1)
         for day in workdays_of(last.year, last.month)[:5]:
