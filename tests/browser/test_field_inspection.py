@@ -59,7 +59,8 @@ def test_an_officer_inspects_on_a_phone_and_a_finding_becomes_a_hazard(page, mob
     expect(phone.locator(".alert-success")).to_contain_text("已保存 9 项检查记录")
 
     form = phone.get_by_test_id("finding-form")
-    form.locator("select[name=item]").select_option(label=re.compile(r"^B\.1/g3 "))
+    option = form.locator("select[name=item] option", has_text=re.compile(r"^B\.1/g3 "))
+    form.locator("select[name=item]").select_option(value=option.get_attribute("value"))
     form.locator("textarea[name=description]").fill("安全技术交底记录无被交底人签字")
     form.locator("input[name=photo]").set_input_files(
         files=[{"name": "site.png", "mimeType": "image/png", "buffer": _png()}]
