@@ -381,7 +381,7 @@ def subcontract_update(*, actor, contract: Subcontract, data: dict, version: int
     save_validated(contract)
     for child in contract.children.select_related("parent"):
         child.classify()
-        child.save()
+        save_validated(child)  # a new version: a page opened before is stale
     if actor is not None:
         ensure_in_scope(actor, contract, "change")
     return contract
@@ -394,5 +394,5 @@ def subcontract_reclassify(*, actor, contract: Subcontract) -> Subcontract:
         raise PermissionDenied(_("您无权修改该分包合同"))
     contract = lock_for_update(contract, None)
     contract.classify()
-    contract.save()
+    save_validated(contract)
     return contract

@@ -486,6 +486,15 @@ class SubcontractTests(AnjianTestCase):
         with self.assertRaises(ValidationError):
             services_compliance.subcontract_update(actor=None, contract=first, data={"contractor": self.labour})
 
+    def test_judged_again_once_the_subcontractor_holds_the_qualification(self):
+        contract = self.register(required_qualification="建筑幕墙工程专业承包")
+        self.assertTrue(contract.is_illegal)
+        qualify(self.a.enterprise2, "建筑幕墙工程专业承包")
+        client = self.client_for(self.a.safety_staff)
+        client.post(reverse("construction:subcontract_reclassify", args=[contract.pk]))
+        contract.refresh_from_db()
+        self.assertEqual((contract.is_illegal, contract.flags, contract.version), (False, [], 2))
+
     def test_register_an_illegal_subcontract_on_the_page(self):
         client = self.client_for(self.a.ent_user)
         response = client.post(
