@@ -16,13 +16,14 @@ TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 GRADE_COLOURS = {"A": "success", "B": "info", "C": "warning", "D": "danger"}
 
 
-def grade_badge(grade: str) -> str:
+def grade_badge(grade: str, label: str = "") -> str:
     if not grade:
         return format_html('<span class="text-muted">{}</span>', _("未评定"))
     return format_html(
-        '<span class="badge text-bg-{}" data-testid="grade-badge">{}</span>',
+        '<span class="badge text-bg-{}" data-testid="grade-badge" data-grade="{}">{}</span>',
         GRADE_COLOURS.get(grade, "secondary"),
         grade,
+        label or grade,
     )
 
 
