@@ -65,13 +65,14 @@ def _walls(rng: random.Random, towns, today: dt.date) -> int:
         town = towns[n % len(towns)]
         accepted = today - dt.timedelta(days=rng.randint(400, 26 * 365))
         owner = owners[n % len(owners)] if owners and n % 3 == 0 else None
+        kind = rng.choice(BUILDING_KINDS)
         rows.append(
             {
-                "name": f"{town.name.removesuffix('镇').removesuffix('街道')}示例{rng.choice(BUILDING_KINDS)}{n + 1}号楼",
+                "name": f"{town.name.removesuffix('镇').removesuffix('街道')}示例{kind}{n + 1}号楼",
                 "address": f"{town.name}示例路 {100 + n} 号",
                 "town": town,
                 "owner_unit": owner,
-                "owner_name": "" if owner else f"示例{rng.choice(BUILDING_KINDS)}业主委员会",
+                "owner_name": "" if owner else f"示例{kind}业主委员会",
                 "property_manager": rng.choice(["上海示例物业管理有限公司", "金山示例物业服务有限公司", ""]),
                 "supervising_unit": unit,
                 "area": Decimal(rng.randrange(800, 12000, 50)),
@@ -156,7 +157,7 @@ def _houses(rng: random.Random, towns, today: dt.date) -> int:
                 "town": town,
                 "village": village,
                 "owner_name": _name(rng),
-                "address": f"{village} {n % 12 + 1} 组 {n + 1} 号",
+                "address": f"{n % 12 + 1} 组 {n + 1} 号",
                 "structure": rng.choice(
                     [HouseStructure.BRICK_CONCRETE] * 5
                     + [HouseStructure.BRICK_WOOD] * 2

@@ -205,7 +205,8 @@ def refresh_dues(wall_ids: Iterable[int], *, on=None) -> int:
             if (wall.next_due_on, wall.next_due_kind) != (due, kind):
                 wall.next_due_on, wall.next_due_kind = due, kind
                 changed.append(wall)
-    # A derived field: no version bump, and the audit trail keeps the facts it is derived from.
+    # A derived field: no version bump (an open edit form stays current); the audited bulk update
+    # records the change.
     CurtainWall.objects.bulk_update(changed, ["next_due_on", "next_due_kind"], batch_size=1000)
     return len(changed)
 
