@@ -25,26 +25,57 @@ def bs(field):
     return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
 
 
+def _fields_of(object_type: str | None) -> tuple[dict, dict]:
+    """(label by field name, choice labels by field name) of the model an audit event names, so a
+    history shows 状态: 草稿 → 生效, not status: draft → effective. ({}, {}) when it names no model."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(object_type) if object_type else None
+    except (LookupError, ValueError):
+        model = None
+    if model is None:
+        return {}, {}
+    labels, choices = {}, {}
+    for field in model._meta.concrete_fields:
+        labels[field.name] = labels[field.attname] = str(field.verbose_name)
+        if field.choices:
+            choices[field.name] = choices[field.attname] = {k: str(v) for k, v in field.flatchoices}
+    return labels, choices
+
+
+def _shown(key: str, value, choices: dict):
+    if key in choices and isinstance(value, str | int) and value in choices[key]:
+        return choices[key][value]
+    return _short(_mask(key, value))
+
+
 @register.filter
-def pretty_changes(changes):
-    """Audit-event changes as readable lines: field: before → after."""
+def pretty_changes(changes, object_type: str | None = None):
+    """Audit-event changes as readable lines: field: before → after — with ``object_type`` (the
+    event's model label), the field's name and choice values as people read them."""
     if not changes:
         return ""
+    labels, choices = _fields_of(object_type)
     if isinstance(changes, dict) and ("before" in changes or "after" in changes):
         before, after = changes.get("before") or {}, changes.get("after") or {}
         keys = sorted(set(before) | set(after))
         lines = []
-        before = {k: _mask(k, v) for k, v in before.items()}
-        after = {k: _mask(k, v) for k, v in after.items()}
         for key in keys:
+            name = labels.get(key, key)
             if key in before and key in after:
                 lines.append(
-                    format_html("<div><code>{}</code>: {} → {}</div>", key, _short(before[key]), _short(after[key]))
+                    format_html(
+                        "<div><code>{}</code>: {} → {}</div>",
+                        name,
+                        _shown(key, before[key], choices),
+                        _shown(key, after[key], choices),
+                    )
                 )
             elif key in after:
-                lines.append(format_html("<div><code>{}</code>: {}</div>", key, _short(after[key])))
+                lines.append(format_html("<div><code>{}</code>: {}</div>", name, _shown(key, after[key], choices)))
             else:
-                lines.append(format_html("<div><code>{}</code>: {} → ∅</div>", key, _short(before[key])))
+                lines.append(format_html("<div><code>{}</code>: {} → ∅</div>", name, _shown(key, before[key], choices)))
         return mark_safe("".join(lines))  # noqa: S308 - every part is escaped by format_html
     if isinstance(changes, dict) and "transition" in changes:
         # A workflow step: action, from → to, and the reason given.
@@ -87,12 +118,15 @@ def has_role_filter(user, role: str) -> bool:
 
 
 @register.filter
-def changes_summary(changes) -> str:
-    """A one-line summary of an event's changes for table cells: the changed field names."""
+def changes_summary(changes, object_type: str | None = None) -> str:
+    """A one-line summary of an event's changes for table cells: the changed fields' names (as people
+    read them when ``object_type``, the event's model label, is given)."""
     if not changes:
         return ""
+    labels, _choices = _fields_of(object_type)
     if isinstance(changes, dict) and ("before" in changes or "after" in changes):
         keys = sorted(set(changes.get("before") or {}) | set(changes.get("after") or {}))
+        keys = [labels.get(k, k) for k in keys]
         shown = punctuation.join_list(keys[:3])
         return gettext("%(shown)s 等 %(n)s 项") % {"shown": shown, "n": len(keys)} if len(keys) > 3 else shown
     if isinstance(changes, dict):
