@@ -198,6 +198,17 @@ class AccidentClosureTests(AnjianTestCase):
         with self.assertRaises(DomainError):
             services_safety.accident_record_investigation(actor=self.staff, accident=stored, data={"lessons": "x"})
 
+    def test_an_edit_from_a_stale_page_is_refused(self):
+        from anjian.common.exceptions import ConcurrentEditError
+
+        seen = self.accident.version
+        services_safety.accident_update(actor=self.staff, accident=self.accident, data={"deaths": 4}, version=seen)
+        with self.assertRaises(ConcurrentEditError):
+            services_safety.accident_record_investigation(
+                actor=self.staff, accident=self.accident, data={"lessons": "x"}, version=seen
+            )
+        self.assertEqual(Accident.objects.get(pk=self.accident.pk).lessons, "")
+
     def test_an_item_is_not_ticked_without_its_text(self):
         with self.assertRaises(ValidationError) as caught:
             services_safety.accident_record_investigation(
