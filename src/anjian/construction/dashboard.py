@@ -1,6 +1,7 @@
 """Figures of the construction dashboard, each one aggregate query over the reader's scope
 (``restrict(qs, user, "view")``): projects by town and status, 危大工程 by level with the open
-obligations, machines whose inspection is expired or expiring, over-age workers on site today."""
+obligations, machines whose inspection is expired or expiring, over-age workers on site today,
+accidents of this year by level."""
 
 from __future__ import annotations
 
