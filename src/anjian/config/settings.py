@@ -368,7 +368,33 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # A choice set used by several components needs a name (drf_spectacular.W001 fails check --deploy).
-    "ENUM_NAME_OVERRIDES": {"ProjectStatusEnum": "anjian.construction.choices.ProjectStatus"},
+    # One name per choice set: several models have a "kind", "result", "grade", "role" or "action" of their
+    # own, and a schema with hashed names (Kind2ecEnum) is one a client cannot rely on.
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "anjian.construction.choices.ProjectStatus",
+        "AuditActionEnum": "anjian.common.models.audit.AuditAction",
+        "AttachmentKindEnum": "anjian.common.models.attachment.AttachmentKind",
+        "OrgUnitKindEnum": "anjian.orgs.choices.OrgUnitKind",
+        "RoleEnum": "anjian.orgs.choices.Role",
+        "MilestoneKindEnum": "anjian.plans.choices.MilestoneKind",
+        "MeetingKindEnum": "anjian.plans.choices.MeetingKind",
+        "MeasureKindEnum": "anjian.hazards.choices.MeasureKind",
+        "CampaignKindEnum": "anjian.hazards.choices.CampaignKind",
+        "QualificationGradeEnum": "anjian.construction.choices.QualificationGrade",
+        "SafetyLicenceActionEnum": "anjian.construction.models.licences.LicenceAction",
+        "LicenceCheckResultEnum": "anjian.construction.models.licences.CheckResult",
+        "LeaderRoleEnum": "anjian.construction.models.shifts.LeaderRole",
+        "SubcontractKindEnum": "anjian.construction.models.subcontracts.SubcontractKind",
+        "FireReviewKindEnum": "anjian.construction.models.fire_review.FireReviewKind",
+        "FireReviewResultEnum": "anjian.construction.models.fire_review.FireReviewResult",
+        "WallCheckKindEnum": "anjian.buildings.choices.WallCheckKind",
+        "WallCheckResultEnum": "anjian.buildings.choices.WallCheckResult",
+        "DamageKindEnum": "anjian.buildings.choices.DamageKind",
+        "ChecklistKindEnum": "anjian.inspections.models.checklists.ChecklistKind",
+        "AnswerResultEnum": "anjian.inspections.models.inspections.AnswerResult",
+        "RiskGradeEnum": "anjian.inspections.models.grading.Grade",
+        "RelationKindEnum": "anjian.inspections.models.items.RelationKind",
+    },
 }
 
 # ---------------------------------------------------------------------------
