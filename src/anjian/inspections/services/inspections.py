@@ -619,3 +619,42 @@ def on_publish(inspection: Inspection, *, actor, reason, **extra) -> None:
     """Published: the subject's answerable enterprises see the result from now on."""
     inspection.published_at = timezone.now()
     inspection.disclosed_to.set(subject_facts(inspection)["enterprises"])
+
+
+# ---------------------------------------------------------------------------
+# From a draw (双随机): each drawn subject and its drawn team becomes a planned inspection
+# ---------------------------------------------------------------------------
+@service
+def inspections_from_draw(*, actor, draw, checklist, planned_on: dt.date) -> list[Inspection]:
+    """One planned inspection per drawn project of ``draw`` (drawn or published), organised by the
+    draw's unit, its team the officers drawn for it (linked through ``assignment``). Assignments
+    that already have an inspection are skipped; all or nothing, errors naming the subject."""
+    from anjian.inspections.models import DrawStatus
+
+    if draw.status not in (DrawStatus.DRAWN, DrawStatus.PUBLISHED):
+        raise DomainError(_("抽取%(s)s，不能据此登记检查") % {"s": draw.get_status_display()}, code="draw_not_drawn")
+    made = []
+    assignments = draw.assignments.filter(project__isnull=False).prefetch_related("officers").order_by("position")
+    for assignment in assignments:
+        if assignment.inspections.exists():
+            continue
+        try:
+            made.append(
+                inspection_create(
+                    actor=actor,
+                    data={
+                        "project": assignment.project,
+                        "unit": draw.unit,
+                        "checklist": checklist,
+                        "planned_on": planned_on,
+                        "assignment": assignment,
+                        "title": _("%(d)s：%(s)s") % {"d": draw.title, "s": assignment.subject_name},
+                    },
+                    members=list(assignment.officers.order_by("pk")),
+                )
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                [f"{assignment.subject_name}：{m}" for m in exc.messages], code="draw_assignment"
+            ) from exc
+    return made

@@ -497,3 +497,48 @@ class ApiTests(FieldCase):
             201,
         )
         self.assertEqual(body["status"], "planned")
+
+
+class FromDrawTests(AnjianTestCase):
+    """双随机 → 检查: each drawn project with its drawn team becomes a planned inspection."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from anjian.inspections.tests.helpers import setup_draw_world
+
+        checklist_services.checklists_sync()
+        cls.w = setup_draw_world(cls.a)
+
+    def test_drawn_subjects_become_planned_inspections_with_their_drawn_teams(self):
+        from anjian.common.exceptions import DomainError
+        from anjian.inspections.services import draws
+
+        w = self.w
+        draw = draws.draw_prepare(
+            actor=self.a.safety_head, plan=w["plan"], item=w["item"], pool=w["pool"], title="批次"
+        )
+        jgj = Checklist.objects.get(code="jgj59")
+        with self.assertRaises(DomainError):  # the seed is not revealed yet: nothing drawn
+            services.inspections_from_draw(
+                actor=self.a.safety_head, draw=draw, checklist=jgj, planned_on=timezone.localdate()
+            )
+        draw = draws.draw_execute(actor=self.a.safety_head, draw=draw)
+        made = services.inspections_from_draw(
+            actor=self.a.safety_head, draw=draw, checklist=jgj, planned_on=timezone.localdate()
+        )
+        assignments = list(draw.assignments.filter(project__isnull=False).order_by("position"))
+        self.assertEqual(len(made), len(assignments))
+        self.assertGreater(len(made), 0)
+        for inspection, assignment in zip(made, assignments, strict=True):
+            self.assertEqual(inspection.assignment, assignment)
+            self.assertEqual(inspection.project, assignment.project)
+            self.assertEqual(
+                set(inspection.members.values_list("user_id", flat=True)),
+                set(assignment.officers.values_list("pk", flat=True)),
+            )
+            self.assertEqual(inspection.status, "planned")
+        again = services.inspections_from_draw(
+            actor=self.a.safety_head, draw=draw, checklist=jgj, planned_on=timezone.localdate()
+        )
+        self.assertEqual(again, [])
