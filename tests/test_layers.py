@@ -28,3 +28,14 @@ def test_buildings_sits_between_construction_and_the_hazards():
     position = {name.strip(): n for n, layer in enumerate(layers) for name in layer.split("|")}
     assert position["anjian.construction"] < position["anjian.buildings"] < position["anjian.hazards"]
     assert position["anjian.buildings"] < position["anjian.plans"]
+
+
+def test_the_special_periods_sit_with_the_plans_and_hazards():
+    """An inspection draw scales its ratio by ``periods.selectors.multiplier_on``: periods is below
+    inspections and construction, on the layer of plans|hazards, above accounts."""
+    import tomllib
+
+    layers = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"][0]["layers"]
+    position = {name.strip(): n for n, layer in enumerate(layers) for name in layer.split("|")}
+    assert position["anjian.periods"] == position["anjian.hazards"] == position["anjian.plans"]
+    assert position["anjian.inspections"] < position["anjian.periods"] < position["anjian.accounts"]

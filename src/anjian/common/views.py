@@ -27,6 +27,7 @@ from anjian.common.models import Attachment, AuditEvent, AuditVerification, Cale
 from anjian.common.scope import may, provider
 from anjian.common.tables import AuditEventTable
 from anjian.common.text import labelled
+from anjian.common.home_panels import panels_for
 from anjian.common.todos import todos_for
 
 
@@ -39,6 +40,7 @@ def home(request):
         "recent_actions": recent_actions_for(user),
         "has_roles": bool(assignments),
         "todos": todos_for(user),
+        "panels": panels_for(user),
     }
     if may(user, AuditEvent, "view"):
         context["last_verification"] = AuditVerification.objects.first()

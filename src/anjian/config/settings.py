@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "anjian.buildings",
     "anjian.inspections",
     "anjian.enforcement",
+    "anjian.periods",
 ]
 
 MIDDLEWARE = [

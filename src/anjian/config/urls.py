@@ -57,6 +57,7 @@ urlpatterns = [
     path("buildings/", include("anjian.buildings.urls")),
     path("inspections/", include("anjian.inspections.urls")),
     path("enforcement/", include("anjian.enforcement.urls")),
+    path("periods/", include("anjian.periods.urls")),
     path("public/", include("anjian.inspections.urls_public")),
     path("", include("anjian.common.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
