@@ -69,7 +69,7 @@ def _walls(rng: random.Random, towns, today: dt.date) -> int:
         rows.append(
             {
                 "name": f"{town.name.removesuffix('镇').removesuffix('街道')}示例{kind}{n + 1}号楼",
-                "address": f"{town.name}示例路 {100 + n} 号",
+                "address": f"示例路 {100 + n} 号",
                 "town": town,
                 "owner_unit": owner,
                 "owner_name": "" if owner else f"示例{kind}业主委员会",
