@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from anjian.common.home_panels import HomePanel
 from anjian.periods import selectors, services
+from anjian.periods.models import format_multiplier
 
 
 def current_periods_panel(user) -> HomePanel | None:
@@ -15,5 +16,5 @@ def current_periods_panel(user) -> HomePanel | None:
     return HomePanel(
         template="periods/_home_panel.html",
         weight=10,
-        context={"periods": periods, "multiplier": max(p.intensity for p in periods)},
+        context={"periods": periods, "multiplier": format_multiplier(max(p.intensity for p in periods))},
     )

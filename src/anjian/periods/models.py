@@ -17,6 +17,10 @@ from anjian.common.models import AnjianModel
 from anjian.periods.choices import DutyLevel, PeriodKind
 
 
+def format_multiplier(value) -> str:
+    return format(Decimal(value).normalize(), "f")
+
+
 class SpecialPeriod(AnjianModel):
     name = models.CharField(_("名称"), max_length=100, help_text=_("如 2021年春节"))
     kind = models.CharField(_("类别"), max_length=16, choices=PeriodKind.choices)
@@ -55,6 +59,11 @@ class SpecialPeriod(AnjianModel):
 
     def covers(self, day) -> bool:
         return self.start <= day <= self.end
+
+    @property
+    def intensity_label(self) -> str:
+        """The multiplier without trailing zeros: 1.5, 2, 1.25."""
+        return format_multiplier(self.intensity)
 
     @property
     def days(self) -> int:

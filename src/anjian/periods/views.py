@@ -17,7 +17,7 @@ from anjian.common.generic import ObjectEditView
 from anjian.common.models import AuditEvent
 from anjian.periods import selectors, services
 from anjian.periods.forms import PeriodForm
-from anjian.periods.models import SpecialPeriod
+from anjian.periods.models import SpecialPeriod, format_multiplier
 
 
 def _require(user, action: str) -> None:
@@ -55,7 +55,7 @@ def period_list(request):
             "months": months,
             "count": len(periods),
             "today": today,
-            "multiplier": selectors.multiplier_on(today),
+            "multiplier": format_multiplier(selectors.multiplier_on(today)),
             "can_add": services.may(request.user, "add"),
             "prev_year": year - 1,
             "next_year": year + 1,

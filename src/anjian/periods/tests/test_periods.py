@@ -107,7 +107,7 @@ class PageTests(AnjianTestCase):
         self.assertContains(response, 'data-current="1"', count=1)
         self.assertNotContains(response, reverse("periods:period_add"))
         detail = client.get(reverse("periods:period_detail", args=[self.current.pk]))
-        self.assertContains(detail, "×1.3")
+        self.assertContains(detail, "×1.3<")
         self.assertContains(detail, 'data-testid="history"')
         self.assertEqual(client.get(reverse("periods:period_edit", args=[self.current.pk])).status_code, 403)
         self.assertEqual(client.post(reverse("periods:period_add"), {"name": "x"}).status_code, 403)
@@ -178,3 +178,13 @@ class DemoTests(AnjianTestCase):
             self.assertIn(n, names)
         self.assertEqual(selectors.multiplier_on(D(2021, 11, 6)), Decimal("2.0"))  # 进博会 over 冬春
         self.assertEqual(selectors.multiplier_on(D(2026, 12, 4)), Decimal("1.3"))  # 冬春火灾防控
+
+
+class FormatTests(AnjianTestCase):
+    def test_multiplier_shown_without_trailing_zeros(self):
+        from anjian.periods.models import format_multiplier
+
+        self.assertEqual(
+            [format_multiplier(Decimal(v)) for v in ("1.50", "2.00", "10.00", "1.25", "1")],
+            ["1.5", "2", "10", "1.25", "1"],
+        )
