@@ -1,7 +1,7 @@
 """Figures of the construction dashboard, each one aggregate query over the reader's scope
 (``restrict(qs, user, "view")``): projects by town and status, 危大工程 by level with the open
 obligations, machines whose inspection is expired or expiring, over-age workers on site today,
-accidents of this year by level."""
+accidents of this year by level, glass curtain walls with a check or appraisal overdue or due soon."""
 
 from __future__ import annotations
 
@@ -128,6 +128,17 @@ def accidents_by_level(user, year: int) -> dict:
     }
 
 
+def curtain_walls_due(user, on: dt.date) -> dict[str, int]:
+    """Glass curtain walls (既有建筑) whose next check or appraisal is past, or due within the overdue
+    list's window — one aggregate over the reader's scope, the buildings registry's own filters."""
+    from anjian.buildings.filtersets import due_q
+    from anjian.buildings.models import CurtainWall
+
+    return restrict(CurtainWall.objects.all(), user, "view").aggregate(
+        overdue=Count("id", filter=due_q("overdue", on)), soon=Count("id", filter=due_q("soon", on))
+    )
+
+
 def figures(user, on: dt.date) -> dict:
     return {
         "projects": projects_by_town_and_status(user),
@@ -135,4 +146,5 @@ def figures(user, on: dt.date) -> dict:
         "machines": machine_inspection_due(user, on),
         "over_age": over_age_on_site(user, on),
         "accidents": accidents_by_level(user, on.year),
+        "curtain_walls": curtain_walls_due(user, on),
     }
