@@ -484,8 +484,10 @@ def postgres_database(url: str):
     if not admin:
         raise ConnectionError(error or "unreachable")
     name = f"anjian_bench_plans_{secrets.token_hex(4)}"
+    # A copy of the run's migrated template when benchmarks/all.py made one (it migrates once per run).
+    template = os.environ.get("ANJIAN_BENCH_PG_TEMPLATE")
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     try:
         yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
     finally:
@@ -575,6 +577,9 @@ def main_orchestrate(args) -> int:
             tmp = tempfile.mkdtemp(prefix="anjian-bench-plans-")
             try:
                 log("SQLite …")
+                template = os.environ.get("ANJIAN_BENCH_SQLITE_TEMPLATE")
+                if template:  # the run's migrated template (benchmarks/all.py)
+                    shutil.copyfile(template, Path(tmp) / "bench.sqlite3")
                 result["databases"]["sqlite"] = run_worker(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", "sqlite", args)
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)

@@ -41,6 +41,10 @@ MAINTENANCE_DATABASES = ("postgres", "template1")
 _children: list[subprocess.Popen] = []
 
 
+# A migrated database that a run's benchmarks copy instead of migrating their own (set by all.py).
+TEMPLATE_ENV = {"sqlite": "ANJIAN_BENCH_SQLITE_TEMPLATE", "postgresql": "ANJIAN_BENCH_PG_TEMPLATE"}
+
+
 class StepFailed(RuntimeError):
     pass
 
@@ -307,7 +311,8 @@ class SqliteDatabase:
 
     def __init__(self) -> None:
         self.root = tempfile.mkdtemp(prefix="anjian-bench-")
-        self.template: str | None = None
+        # benchmarks/all.py migrates one template for every suite and names it here
+        self.template: str | None = os.environ.get(TEMPLATE_ENV["sqlite"]) or None
 
     def __call__(self, tag: str):
         if self.template is None:
@@ -383,8 +388,12 @@ class PostgresDatabase:
         self.url = url
         self.use_template = template
         self.template: _PostgresFresh | None = None
+        # benchmarks/all.py migrates one template for every suite (not the demo's) and names it here
+        self.shared_template = os.environ.get(TEMPLATE_ENV["postgresql"]) or None
 
     def __call__(self, tag: str):
+        if self.shared_template:
+            return _PostgresFresh(self.url, tag, self.shared_template)
         if self.use_template and self.template is None:
             self.template = _PostgresFresh(self.url, "template")
             url, workdir = self.template.__enter__()
