@@ -70,6 +70,8 @@ from anjian.inspections.tables import (
     grade_badge,
 )
 from anjian.orgs.choices import Role
+from anjian.periods import selectors as period_selectors
+from anjian.periods.models import format_multiplier
 
 _KEEPERS = (Role.UNIT_STAFF, Role.UNIT_HEAD)
 _GOV = (Role.LEADER, Role.UNIT_HEAD, Role.UNIT_STAFF, Role.OFFICER, Role.LEGAL_REVIEWER)
@@ -429,6 +431,12 @@ def _prepare_initial(request) -> dict:
     scheme = grading.active_scheme()
     ratios = scheme.spec["ratios"] if scheme else draws.DEFAULT_RATIOS
     initial = {f"ratio_{g}": ratios.get(g, "") for g in GRADES}
+    # The special periods in force today (the calendar of anjian.periods) set the multiplier: the
+    # strictest one applies; the organiser may still change both before preparing.
+    current = list(period_selectors.current_periods())
+    if current:
+        initial["special_period"] = "、".join(p.name for p in current)[:50]
+        initial["multiplier"] = format_multiplier(period_selectors.multiplier_on())
     for key in ("plan", "item", "pool"):
         if request.GET.get(key):
             initial[key] = request.GET[key]
