@@ -19,8 +19,9 @@ from anjian.common.imports.specs import ImportContext, ImportSpec, is_resolved, 
 from anjian.common.models import AuditAction
 from anjian.common.services import service
 
-# Rows go to ``ImportSpec.write`` in batches of this many (a bulk service costs a few queries a batch).
-WRITE_BATCH = 2000
+# Rows go to ``ImportSpec.write`` in batches of this many as the file is walked, so a queued import's
+# progress moves through the writes too (2,000 a batch left its bar still for the whole write).
+WRITE_BATCH = 500
 # A progress callback hears of the validated rows every this many rows (and once at the end).
 PROGRESS_EVERY = 100
 
