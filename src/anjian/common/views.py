@@ -23,11 +23,11 @@ from anjian.common.activity import recent_actions_for
 from anjian.common.filtersets import AuditEventFilterSet
 from anjian.common.forms import AttachmentForm, CalendarYearForm
 from anjian.common.generic import ObjectListView, apply_validation_error
+from anjian.common.home_panels import panels_for
 from anjian.common.models import Attachment, AuditEvent, AuditVerification, CalendarYear
 from anjian.common.scope import may, provider
 from anjian.common.tables import AuditEventTable
 from anjian.common.text import labelled
-from anjian.common.home_panels import panels_for
 from anjian.common.todos import todos_for
 
 

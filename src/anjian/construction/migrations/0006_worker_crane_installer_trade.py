@@ -4,15 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('construction', '0005_accidents_fire_reviews'),
+        ("construction", "0005_accidents_fire_reviews"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='worker',
-            name='trade',
-            field=models.CharField(choices=[('general', '普工'), ('rebar', '钢筋工'), ('carpenter', '木工'), ('concrete', '混凝土工'), ('mason', '砌筑工'), ('painter', '油漆工'), ('waterproof', '防水工'), ('plasterer', '抹灰工'), ('scaffolder', '架子工'), ('electrician', '建筑电工'), ('welder', '电焊工'), ('tower_crane', '塔式起重机司机'), ('signaller', '信号司索工'), ('hoist', '施工升降机司机'), ('gondola', '高处作业吊篮安装拆卸工'), ('crane_installer', '建筑起重机械安装拆卸工'), ('manager', '管理人员'), ('other', '其他')], default='general', max_length=20, verbose_name='工种'),
+            model_name="worker",
+            name="trade",
+            field=models.CharField(
+                choices=[
+                    ("general", "普工"),
+                    ("rebar", "钢筋工"),
+                    ("carpenter", "木工"),
+                    ("concrete", "混凝土工"),
+                    ("mason", "砌筑工"),
+                    ("painter", "油漆工"),
+                    ("waterproof", "防水工"),
+                    ("plasterer", "抹灰工"),
+                    ("scaffolder", "架子工"),
+                    ("electrician", "建筑电工"),
+                    ("welder", "电焊工"),
+                    ("tower_crane", "塔式起重机司机"),
+                    ("signaller", "信号司索工"),
+                    ("hoist", "施工升降机司机"),
+                    ("gondola", "高处作业吊篮安装拆卸工"),
+                    ("crane_installer", "建筑起重机械安装拆卸工"),
+                    ("manager", "管理人员"),
+                    ("other", "其他"),
+                ],
+                default="general",
+                max_length=20,
+                verbose_name="工种",
+            ),
         ),
     ]

@@ -4,8 +4,8 @@ Importing this package registers every rule (``anjian rule --list``); services a
 plain functions from here.
 """
 
-from anjian.construction.rules.accidents import accident_level
 from anjian.buildings.rules.curtain_walls import curtain_wall_schedule  # the rule lives with the registry it serves
+from anjian.construction.rules.accidents import accident_level
 from anjian.construction.rules.high_risk import (
     HighRiskWorkInputError,
     classify_high_risk_work,

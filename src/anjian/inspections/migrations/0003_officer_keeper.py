@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inspections', '0002_field_inspections'),
-        ('orgs', '0002_town_scope'),
+        ("inspections", "0002_field_inspections"),
+        ("orgs", "0002_town_scope"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='officerprofile',
-            name='keeper',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.orgunit', verbose_name='维护单位'),
+            model_name="officerprofile",
+            name="keeper",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="orgs.orgunit",
+                verbose_name="维护单位",
+            ),
         ),
     ]
