@@ -37,11 +37,18 @@ def flag_badge(house) -> str:
 
 
 class CurtainWallTable(tables.Table):
-    name = tables.Column(verbose_name=_("建筑名称"), linkify=True)
+    # Long names wrap, so the seven columns fit at 1366 px without the table scrolling sideways.
+    name = tables.Column(verbose_name=_("建筑名称"), linkify=True, attrs={"td": {"class": "text-wrap"}})
     next_due_on = tables.Column(verbose_name=_("下次到期"), empty_values=(), attrs={"td": {"class": "text-nowrap"}})
     next_due_kind = tables.Column(verbose_name=_("到期事项"), empty_values=(), orderable=False)
-    town = tables.Column(verbose_name=_("街镇"), order_by=("town__sort_order",))
-    owner = tables.Column(verbose_name=_("业主"), accessor="owner_name", empty_values=(), orderable=False)
+    town = tables.Column(verbose_name=_("街镇"), order_by=("town__sort_order",), attrs={"td": {"class": "text-wrap"}})
+    owner = tables.Column(
+        verbose_name=_("业主"),
+        accessor="owner_name",
+        empty_values=(),
+        orderable=False,
+        attrs={"td": {"class": "text-wrap"}},
+    )
     height = tables.Column(verbose_name=_("高度(m)"))
     accepted_on = tables.DateColumn(verbose_name=_("竣工验收"), format="Y-m-d", attrs={"td": {"class": "text-nowrap"}})
 
