@@ -102,15 +102,20 @@ lint: install
 
 test: install vendor system-deps messages lint test-sqlite test-postgres
 
+# The browser tests run in their own pytest processes: Playwright's sync API keeps an event loop
+# running in its thread, and a Django database test run after it in the same process is refused
+# (SynchronousOnlyOperation).
 test-sqlite: install vendor
 	@echo "== tests on SQLite =="
-	env -u DATABASE_URL $(PYTEST)
+	env -u DATABASE_URL $(PYTEST) --ignore=tests/browser
+	env -u DATABASE_URL $(PYTEST) tests/browser
 
 # With CI=true a missing PostgreSQL fails the run; elsewhere it is reported and skipped.
 test-postgres: install vendor
 	@if $(PY) -c "import psycopg; u='$(ANJIAN_TEST_DATABASE_URL)'; psycopg.connect(u.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "== tests on PostgreSQL ($(ANJIAN_TEST_DATABASE_URL)) =="; \
-	  DATABASE_URL='$(ANJIAN_TEST_DATABASE_URL)' $(PYTEST); \
+	  DATABASE_URL='$(ANJIAN_TEST_DATABASE_URL)' $(PYTEST) --ignore=tests/browser; \
+	  DATABASE_URL='$(ANJIAN_TEST_DATABASE_URL)' $(PYTEST) tests/browser; \
 	elif [ "$${CI:-}" = "true" ]; then \
 	  echo "PostgreSQL is not reachable at $(ANJIAN_TEST_DATABASE_URL), and CI=true: failing."; exit 1; \
 	else \

@@ -228,11 +228,18 @@
       }
       if (target && target.isValid()) map.fitBounds(target.pad(0.02));
       labelsByZoom();
-      // Ready once the clusters have settled at the fitted zoom and the town names have found their spots.
-      window.setTimeout(function () {
+      // Ready once the clusters have settled at the fitted zoom (markercluster marks the map with
+      // .leaflet-cluster-anim while it animates; on a busy machine that outlasts any fixed delay) and
+      // the town names have found their spots.
+      var settle = function () {
+        if (el.querySelector(".leaflet-cluster-anim")) {
+          window.setTimeout(settle, 100);
+          return;
+        }
         placeTownLabels();
         el.setAttribute("data-ready", "1");
-      }, 500);
+      };
+      window.setTimeout(settle, 500);
     });
 
     window.addEventListener("resize", function () {
