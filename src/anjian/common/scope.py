@@ -156,9 +156,19 @@ def scope_q(model, user, action: str) -> Q | None:
     if not _active(user):
         return None
     roles = allowed_roles(model, action)
-    if not roles & user_roles(user):
+    held = roles & user_roles(user)
+    if not held:
         return None
-    return provider().scope_q(model, user, roles)
+    q = provider().scope_q(model, user, roles)
+    # A model may narrow what its grants open (an officer sees only the inspections of its own team):
+    # ``scope_narrowing(user, action, roles_held) -> Q | None`` on the model, applied here so that
+    # restrict(), can(), can_many() and every figure built on scope_q() see the same rows.
+    narrowing = getattr(model, "scope_narrowing", None)
+    if q is not None and narrowing is not None:
+        extra = narrowing(user, action, held)
+        if extra is not None:
+            q = q & extra
+    return q
 
 
 def restrict(qs, user, action: str = "view"):

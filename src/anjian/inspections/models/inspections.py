@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from anjian.common.choices import StatusChoices, Style
 from anjian.common.models import AnjianModel, TransitionRecord
 from anjian.common.querysets import AnjianManager, AnjianQuerySet
-from anjian.common.scope import ScopeFields, allowed_roles, user_roles
+from anjian.common.scope import ScopeFields
 from anjian.common.workflow import Transition
 from anjian.orgs.choices import Role
 
@@ -62,14 +62,7 @@ _BROAD_READERS = frozenset({Role.LEADER, Role.UNIT_HEAD, Role.UNIT_STAFF, Role.L
 
 
 class InspectionQuerySet(AnjianQuerySet):
-    def restrict(self, user, action: str = "view"):
-        """The grants' scope; for an officer without a broader reading role, narrowed to its team's."""
-        qs = super().restrict(user, action)
-        roles = user_roles(user) & allowed_roles(self.model, action)
-        if roles and not (roles & _BROAD_READERS) and Role.OFFICER in roles:
-            member_of = InspectionMember.objects.filter(user_id=user.pk).values("inspection_id")
-            qs = qs.filter(pk__in=member_of)
-        return qs
+    pass
 
 
 class InspectionManager(AnjianManager.from_queryset(InspectionQuerySet)):
@@ -163,6 +156,14 @@ class Inspection(AnjianModel):
 
     scope_fields = INSPECTION_SCOPE
     objects = InspectionManager()
+
+    @classmethod
+    def scope_narrowing(cls, user, action, roles):
+        """The grants' scope, narrowed for an officer without a broader reading role to its team's
+        inspections (``common.scope.scope_q`` applies it: pages, ``can()``, the attachments of one)."""
+        if roles and not (roles & _BROAD_READERS) and Role.OFFICER in roles:
+            return Q(pk__in=InspectionMember.objects.filter(user_id=user.pk).values("inspection_id"))
+        return None
 
     # planned ──start──▶ in_progress ──submit (score computed)──▶ submitted ──review──▶ reviewed ──publish──▶ published
     #                         ▲                                      │

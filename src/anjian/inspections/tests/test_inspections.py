@@ -18,6 +18,7 @@ from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIRespo
 from PIL import Image
 
 from anjian.common.exceptions import TransitionNotAllowed
+from anjian.common.scope import can, can_many
 from anjian.common.workflow import transition
 from anjian.construction.tests.helpers import new_project
 from anjian.hazards.models import Hazard, HazardPhoto
@@ -324,6 +325,17 @@ class ScopeTests(FieldCase):
         response = client.post(reverse("common:transition", args=["inspections", "inspection", theirs.pk, "start"]))
         self.assertEqual(response.status_code, 404)
         self.assertEqual(client.get(reverse("api:inspections-inspection-detail", args=[theirs.pk])).status_code, 404)
+
+    def test_a_photo_is_the_teams_only_whatever_id_is_sent(self):
+        inspection = self.started(checklist=self.fire)
+        photo = services.photo_add(actor=self.o1, inspection=inspection, uploaded_file=upload(png()))
+        url = reverse("common:attachment_download", args=[photo.attachment.pk])
+        self.assertEqual(self.client_for(self.o2).get(url).status_code, 200)  # on the team
+        # Same unit, same role, not on the team: the inspection and its photo do not exist for it.
+        self.assertEqual(self.client_for(self.o3).get(url).status_code, 404)
+        self.assertFalse(can(self.o3, "view", inspection))
+        self.assertTrue(can(self.o1, "view", inspection))
+        self.assertEqual(can_many(self.o3, "view", [inspection]), set())
 
     def test_the_enterprise_sees_its_project_only_once_published(self):
         inspection = self.started(checklist=self.fire)
